@@ -1,0 +1,181 @@
+"""What one simulation run leaves behind: frozen, columnar records (numpy arrays), no SimPy.
+
+The engine fills a `Recorder` while it runs and freezes it into a `RunResult`; reports, exports
+and charts read only `RunResult`.
+
+Columns of `RunResult.visits` (one row per train passing one resource):
+  resource  int32   index into `RunResult.resources`
+  prev      int32   index of the node the train came from (-1: formed here), into `nodes`
+  next      int32   index of the node the train goes to (-1: ends here), into `nodes`
+  train     int64   train number, unique within the run
+  cargo     int8    0 container, 1 bulk
+  arrive_h  float64 hour the train reached the resource (joined its queue)
+  start_h   float64 hour service began (entry to a section, slot seized at a node)
+  end_h     float64 hour it left; the counting point for yearly tonnage
+  busy_h    float64 capacity it used: slot hours at a node, headway hours at a section or gate
+  teu       float32 TEU on the train (0 for bulk)
+  tonnes    float32 cargo tonnes on the train
+
+Columns of `RunResult.lots` (one row per delivered lot):
+  flow, released_h, delivered_h, teu, tonnes, formation_wait_h (hours waiting for trains to form)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+VISIT_COLUMNS: dict[str, Any] = {
+    "resource": np.int32,
+    "prev": np.int32,
+    "next": np.int32,
+    "train": np.int64,
+    "cargo": np.int8,
+    "arrive_h": np.float64,
+    "start_h": np.float64,
+    "end_h": np.float64,
+    "busy_h": np.float64,
+    "teu": np.float32,
+    "tonnes": np.float32,
+}
+LOT_COLUMNS: dict[str, Any] = {
+    "flow": np.int32,
+    "released_h": np.float64,
+    "delivered_h": np.float64,
+    "teu": np.float32,
+    "tonnes": np.float32,
+    "formation_wait_h": np.float32,
+}
+RESOURCE_KINDS = ("node", "section", "exchange", "berth")
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    """A capacity-limited thing trains pass: a node's slots, a section, a border exchange gate."""
+
+    name: str
+    kind: str  # one of RESOURCE_KINDS
+    node_kind: str = ""  # for nodes, exchanges and berths: seaport, border, hub, junction, exit
+
+
+@dataclass(frozen=True)
+class CapacityYear:
+    """Capacity a resource offered in one calendar year, and hours it was fully closed."""
+
+    resource: int
+    year: int
+    capacity_hours: float  # server-hours available: slots x open hours, or gate-open hours
+    closed_hours: float
+
+
+@dataclass(frozen=True)
+class FlowBalance:
+    """Conservation of one flow at the end of a run: released = delivered + on trains + waiting."""
+
+    flow: str
+    released_tonnes: float
+    delivered_tonnes: float
+    on_trains_tonnes: float
+    waiting_tonnes: float
+    released_teu: float
+    delivered_teu: float
+    on_trains_teu: float
+    waiting_teu: float
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing was created or lost (to rounding of float sums)."""
+        t = self.delivered_tonnes + self.on_trains_tonnes + self.waiting_tonnes
+        u = self.delivered_teu + self.on_trains_teu + self.waiting_teu
+        return _close(t, self.released_tonnes) and _close(u, self.released_teu)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated event worth marking on time axes: a capacity change, opening or disruption."""
+
+    hour: float
+    end_hour: float  # equal to hour for instant changes
+    kind: str  # 'change', 'opening', 'disruption'
+    target: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one replication produced, frozen; the input of every report."""
+
+    scenario_name: str
+    replication: int
+    seed: int
+    start_date: dt.date
+    horizon_hours: float
+    warmup_hours: float
+    nodes: tuple[str, ...]
+    flows: tuple[str, ...]
+    resources: tuple[ResourceInfo, ...]
+    visits: dict[str, np.ndarray]
+    lots: dict[str, np.ndarray]
+    released: dict[str, np.ndarray]  # flow, month (0-based from start), teu, tonnes
+    backlog: dict[str, np.ndarray]  # flow, year, teu, tonnes waiting or on trains at year end
+    capacity: tuple[CapacityYear, ...]
+    balances: tuple[FlowBalance, ...]
+    markers: tuple[Marker, ...]
+    trains: int
+    events: int
+    wall_seconds: float
+
+    @property
+    def conserved(self) -> bool:
+        """True when every flow's tonnes and TEU balance."""
+        return all(b.passed for b in self.balances)
+
+
+@dataclass
+class Columns:
+    """Growable columnar buffer: appends cost amortised O(1), frozen into plain numpy arrays."""
+
+    dtypes: dict[str, Any]
+    size: int = 0
+    data: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.data = {k: np.empty(1024, dtype=t) for k, t in self.dtypes.items()}
+
+    def append(self, **values: Any) -> None:
+        """Add one row."""
+        if self.size == len(next(iter(self.data.values()))):
+            for k, arr in self.data.items():
+                self.data[k] = np.resize(arr, 2 * len(arr))
+        for k, v in values.items():
+            self.data[k][self.size] = v
+        self.size += 1
+
+    def extend(self, **values: np.ndarray) -> None:
+        """Add many rows at once (all arrays of one length)."""
+        n = len(next(iter(values.values())))
+        need = self.size + n
+        cap = len(next(iter(self.data.values())))
+        if need > cap:
+            new_cap = max(need, 2 * cap)
+            for k, arr in self.data.items():
+                self.data[k] = np.resize(arr, new_cap)
+        for k, v in values.items():
+            self.data[k][self.size : need] = v
+        self.size = need
+
+    def freeze(self) -> dict[str, np.ndarray]:
+        """Trimmed, read-only copies of the columns."""
+        out = {}
+        for k, arr in self.data.items():
+            a = arr[: self.size].copy()
+            a.flags.writeable = False
+            out[k] = a
+        return out
