@@ -1,0 +1,134 @@
+"""Container lots and bulk consignments held as arrays, never as one Python object each.
+
+A `LotBuffer` is a FIFO of lots of one flow (release hour, hours already waited, hour it became
+ready here); a `DemandQueue` is the same for lots that a flow releases at its origin, drawn a year
+at a time from the demand stream, so memory grows with what waits, not with simulated years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Batch:
+    """Lots of one flow travelling together: release hours and formation waits so far."""
+
+    released_h: np.ndarray
+    wait_h: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.released_h)
+
+
+class LotBuffer:
+    """Growable FIFO of lots: append batches at the back, take the oldest from the front."""
+
+    def __init__(self) -> None:
+        self._released = np.empty(64)
+        self._wait = np.empty(64)
+        self._ready = np.empty(64)
+        self._head = 0
+        self._tail = 0
+
+    def __len__(self) -> int:
+        return self._tail - self._head
+
+    def add(self, batch: Batch, ready_h: float) -> None:
+        """Append lots that became ready (arrived here) at `ready_h`."""
+        n = len(batch)
+        if self._tail + n > len(self._released):
+            self._compact(n)
+        sl = slice(self._tail, self._tail + n)
+        self._released[sl] = batch.released_h
+        self._wait[sl] = batch.wait_h
+        self._ready[sl] = ready_h
+        self._tail += n
+
+    def _compact(self, extra: int) -> None:
+        live = len(self)
+        size = max(64, 2 * (live + extra))
+        for name in ("_released", "_wait", "_ready"):
+            old = getattr(self, name)
+            new = np.empty(size)
+            new[:live] = old[self._head : self._tail]
+            setattr(self, name, new)
+        self._head, self._tail = 0, live
+
+    def oldest_ready(self) -> float:
+        """Hour the oldest lot became ready here."""
+        return float(self._ready[self._head])
+
+    def take(self, count: int, now: float) -> Batch:
+        """Remove the `count` oldest lots; their wait grows by the time spent here."""
+        sl = slice(self._head, self._head + count)
+        batch = Batch(self._released[sl].copy(), self._wait[sl] + (now - self._ready[sl]))
+        self._head += count
+        return batch
+
+
+class DemandQueue:
+    """Lots a flow releases at its origin within [start_h, end_h), generated a year at a time."""
+
+    def __init__(
+        self,
+        years: list[tuple[int, float, float]],
+        start_h: float,
+        end_h: float,
+        generate: Callable[[int], np.ndarray],
+        on_release: Callable[[np.ndarray], None],
+    ) -> None:
+        self._years = [y for y in years if y[2] > start_h and y[1] < end_h]
+        self._start_h, self._end_h = start_h, end_h
+        self._generate = generate
+        self._on_release = on_release
+        self._times = np.empty(0)
+        self._head = 0
+
+    def _more(self) -> bool:
+        """Draw the next year's lots; False when the window is exhausted."""
+        if not self._years:
+            return False
+        year = self._years.pop(0)[0]
+        t = self._generate(year)
+        t = t[(t >= self._start_h) & (t < self._end_h)]
+        self._on_release(t)
+        if self._head > 4096 and self._head > len(self._times) // 2:
+            self._times, self._head = self._times[self._head :], 0
+        self._times = np.concatenate([self._times, t])
+        return True
+
+    def time_of(self, k: int) -> float | None:
+        """Release hour of the k-th waiting lot (0 = oldest), or None if there is none."""
+        while self._head + k >= len(self._times):
+            if not self._more():
+                return None
+        return float(self._times[self._head + k])
+
+    def released_by(self, hour: float, limit: int) -> int:
+        """How many waiting lots were released at or before `hour` (at most `limit`)."""
+        if self.time_of(limit - 1) is not None and self._times[self._head + limit - 1] <= hour:
+            return limit
+        n = int(np.searchsorted(self._times, hour, side="right")) - self._head
+        return max(0, min(n, limit))
+
+    def take(self, count: int, now: float) -> Batch:
+        """Remove the `count` oldest lots; their wait is now minus release."""
+        t = self._times[self._head : self._head + count].copy()
+        self._head += count
+        return Batch(t, now - t)
+
+    def waiting(self, hour: float) -> int:
+        """Lots released by `hour` and not yet on a train (draws the rest of the window first)."""
+        while self._more():
+            pass
+        return int(np.searchsorted(self._times, hour, side="right")) - self._head
+
+    def released_so_far(self, hour: float) -> int:
+        """Lots waiting at `hour` without drawing years beyond it (for year-end snapshots)."""
+        while self._years and self._years[0][1] < hour:
+            self._more()
+        return max(0, int(np.searchsorted(self._times, hour, side="right")) - self._head)

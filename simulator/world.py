@@ -1,0 +1,172 @@
+"""The simulated corridor's state during one run: facilities, trains on the move, lot queues.
+
+`World` is built by the engine from a Scenario and read by the processes; it also keeps the
+independent tallies that the conservation check compares at the end.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from simulator.capacity import NodeCapacity, SectionCapacity
+from simulator.facilities import Gate, Slots
+from simulator.lots import Batch, DemandQueue, LotBuffer
+from simulator.model import Flow, Node, Scenario, Section, TrainType
+from simulator.randomness import Sampler
+from simulator.records import Columns
+from simulator.timeline import Calendar
+
+
+@dataclass
+class FlowState:
+    """A flow while it runs: its routes over time and its lot counts."""
+
+    flow: Flow
+    index: int
+    epochs: list[tuple[float, float, tuple[str, ...]]]  # (start hour, end hour, route)
+    teu_per_lot: float
+    tonnes_per_lot: float
+    released_lots: int = 0
+    delivered_lots: int = 0
+    in_port_lots: int = 0
+    queues: list[DemandQueue] = field(default_factory=list)
+
+    def route_at(self, hour: float) -> tuple[str, ...]:
+        """The route in force at an hour."""
+        for lo, hi, route in self.epochs:
+            if lo <= hour < hi:
+                return route
+        return self.epochs[-1][2]
+
+
+@dataclass
+class Train:
+    """A train on the move: its flow, gauge, lots and where it is on its route."""
+
+    number: int
+    flow: FlowState
+    train_type: TrainType
+    lots: Batch
+    route: tuple[str, ...]
+    position: int
+
+    @property
+    def teu(self) -> float:
+        return len(self.lots) * self.flow.teu_per_lot
+
+    @property
+    def tonnes(self) -> float:
+        return len(self.lots) * self.flow.tonnes_per_lot
+
+
+@dataclass
+class SectionState:
+    """A section during the run: its gate, timelines, running-time noise and record index."""
+
+    section: Section
+    capacity: SectionCapacity
+    gate: Gate
+    resource: int
+    noise: Sampler | None
+
+
+@dataclass
+class NodeState:
+    """A node during the run: handling slots, exchange gate, samplers and record indices."""
+
+    node: Node
+    capacity: NodeCapacity
+    resource: int
+    slots: Slots | None = None
+    handling: Sampler | None = None
+    bulk_handling: Sampler | None = None
+    exchange: Gate | None = None
+    exchange_resource: int = -1
+    berths: Slots | None = None
+    berth_resource: int = -1
+
+
+@dataclass
+class Pool:
+    """Lots waiting at a node for a train onward (after transshipment, or off a ship)."""
+
+    flow: FlowState
+    node: str
+    route: tuple[str, ...]
+    train_type: TrainType
+    handle_first: bool
+    buffer: LotBuffer = field(default_factory=LotBuffer)
+    added: simpy.Event | None = None
+
+
+@dataclass
+class World:
+    """Everything the processes share during one run."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    calendar: Calendar
+    replication: int
+    nodes: dict[str, NodeState]
+    node_index: dict[str, int]
+    sections: dict[frozenset, SectionState]
+    flows: list[FlowState]
+    train_types: dict[tuple[str, int], TrainType]
+    yards: dict[tuple[str, str | None], Slots]
+    visits: Columns
+    lots: Columns
+    pools: dict[tuple, Pool] = field(default_factory=dict)
+    live: dict[int, Train] = field(default_factory=dict)
+    next_train: int = 0
+    backlog: list[tuple[int, int, float, float]] = field(default_factory=list)
+    released_months: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+
+    def section(self, a: str, b: str) -> SectionState:
+        """The section joining two nodes."""
+        return self.sections[frozenset((a, b))]
+
+    def train_type(self, cargo: str, a: str, b: str) -> TrainType:
+        """The train type that carries `cargo` on the section from a to b."""
+        return self.train_types[(cargo, self.section(a, b).section.gauge_mm)]
+
+    def yard(self, node: str, came_from: str | None) -> Slots | None:
+        """The finite yard a train must enter at `node` when coming from `came_from`, if any."""
+        key = (node, came_from)
+        if key not in self.yards:
+            cap = self.nodes[node].capacity.yard_trains
+            if cap is None:
+                return None
+            self.yards[key] = Slots(self.env, cap)
+        return self.yards[key]
+
+    def new_train(
+        self, flow: FlowState, ttype: TrainType, lots: Batch, route: tuple[str, ...], position: int
+    ) -> Train:
+        """Register a train as on the move."""
+        self.next_train += 1
+        train = Train(self.next_train, flow, ttype, lots, route, position)
+        self.live[train.number] = train
+        return train
+
+    def release(self, flow: FlowState, times: np.ndarray) -> None:
+        """Count lots released by demand, by month, for conservation and the flows table."""
+        flow.released_lots += len(times)
+        months = self.calendar.month_bounds()
+        starts = np.array([m[2] for m in months])
+        idx = np.searchsorted(starts, times, side="right") - 1
+        for m, n in zip(*np.unique(idx, return_counts=True), strict=True):
+            self.released_months[(flow.index, int(m))] += int(n)
+
+    def waiting_lots(self, flow: FlowState, hour: float, final: bool) -> int:
+        """Lots of a flow released but not on a train: origin queues, pools, ships unloading."""
+        queued = sum(q.waiting(hour) if final else q.released_so_far(hour) for q in flow.queues)
+        pooled = sum(len(p.buffer) for p in self.pools.values() if p.flow is flow)
+        return queued + pooled + flow.in_port_lots
+
+    def on_train_lots(self, flow: FlowState) -> int:
+        """Lots of a flow on trains that have not arrived."""
+        return sum(len(t.lots) for t in self.live.values() if t.flow is flow)
