@@ -86,13 +86,11 @@ def pool_formation(w: World, pool: Pool) -> Proc:
             pool.added = env.event()
             yield env.any_of([pool.added, env.timeout(deadline - env.now)])
             continue
-        if pool.handle_first:  # off a ship: the train is formed and loaded in the port
-            yard = yield from acquire_yard(w, pool.node, None)
-        else:  # after transshipment: wait for room at the next node before leaving
-            yard = yield from acquire_yard(w, pool.route[1], pool.node)
+        # a formed train waits on the node's formation tracks (its yard for trains formed here)
+        yard = yield from acquire_yard(w, pool.node, None)
         batch = buffer.take(min(cap, len(buffer)), env.now)
         train = w.new_train(pool.flow, pool.train_type, batch, pool.route, 0)
-        env.process(journey(w, train, yard, pool.handle_first, yard_ahead=not pool.handle_first))
+        env.process(journey(w, train, yard, pool.handle_first))
 
 
 def add_to_pool(
@@ -191,18 +189,18 @@ def record_visit(
     )
 
 
-def journey(w: World, train: Train, yard, handle_first: bool, yard_ahead: bool = False) -> Proc:
+def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
     """Move a train along its route: node handling, border exchange, sections, gauge change.
 
-    `yard` is the yard slot the train holds; with `yard_ahead` it was taken at the next node
-    (a re-formed train leaving a gauge-change node), otherwise at the current one.
+    `yard` is the yard slot the train holds at its current node (None where yards are
+    unlimited); it keeps it until it enters the next section, so trains queue upstream.
     """
     env = w.env
     route = train.route
     cargo = 0 if train.flow.flow.cargo == "container" else 1
     i = train.position
     if not handle_first:
-        yard = yield from travel(w, train, route[i], route[i + 1], yard, yard_ahead=yard_ahead)
+        yard = yield from travel(w, train, route[i], route[i + 1], yard)
         i += 1
     while True:
         node = w.nodes[route[i]]
@@ -268,29 +266,31 @@ def journey(w: World, train: Train, yard, handle_first: bool, yard_ahead: bool =
                 add_to_pool(w, train.flow, route[i], route[i:], train.lots, handle_first=False)
                 return
             train.train_type = w.train_types[("bulk", onward_gauge)]
-        yard = yield from travel(w, train, route[i], nxt_id, yard, yard_ahead=False)
+        yard = yield from travel(w, train, route[i], nxt_id, yard)
         i += 1
 
 
-def travel(w: World, train: Train, a: str, b: str, yard, yard_ahead: bool) -> Proc:
-    """Take a yard slot at b (unless already held), then cross the section a-b; returns it."""
+def travel(w: World, train: Train, a: str, b: str, yard) -> Proc:
+    """Wait for room in b's yard, then for the section's gate, then run to b.
+
+    The train keeps its yard slot at a until it enters the section; returns its slot at b.
+    """
     env = w.env
-    if not yard_ahead:
-        new_yard = yield from acquire_yard(w, b, a)
-        if yard is not None:
-            yard.release()
-        yard = new_yard
+    next_yard = yield from acquire_yard(w, b, a)
     sec = w.section(a, b)
     direction = 1 if sec.section.from_ == a else -1
     arrive = env.now
     entry, gap = sec.gate.admit(arrive, direction)
     if math.isinf(entry):
         yield env.event()  # the line never reopens: the train waits past the horizon
+    yield env.timeout(entry - arrive)
+    if yard is not None:
+        yard.release()
     kmh = sec.capacity.km_per_hour.at(entry)
     running = sec.section.length_km / kmh
     if sec.noise is not None:
         running *= sec.noise()
-    yield env.timeout(entry + running - arrive)
+    yield env.timeout(running)
     record_visit(
         w,
         sec.resource,
@@ -305,7 +305,7 @@ def travel(w: World, train: Train, a: str, b: str, yard, yard_ahead: bool) -> Pr
         train.teu,
         train.tonnes,
     )
-    return yard
+    return next_yard
 
 
 def deliver(w: World, train: Train) -> None:
