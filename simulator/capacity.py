@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model import Scenario
+from simulator.model import Node, Scenario
 from simulator.randomness import stream
 from simulator.records import Marker
 from simulator.timeline import Calendar, StepFunction
@@ -142,10 +142,25 @@ def node_capacities(scenario: Scenario, cal: Calendar, replication: int) -> dict
         out[node.id] = NodeCapacity(
             slots=slots.times(factor) if slots else None,
             exchange_per_day=exchange.times(factor) if exchange else None,
-            yard_trains=timeline(h.yard_trains if h else None, "yard_trains"),
+            yard_trains=timeline(yard_in_trains(scenario, node), "yard_trains"),
             opens_hour=opens,
         )
     return out
+
+
+def yard_in_trains(scenario: Scenario, node: Node) -> float | None:
+    """A node's yard in trains: yard_trains, or yard_teu over its largest container train."""
+    h = node.handling
+    if h is None or (h.yard_trains is None and h.yard_teu is None):
+        return None
+    if h.yard_trains is not None:
+        return float(h.yard_trains)
+    sizes = [
+        t.teu_per_train
+        for t in scenario.train_types
+        if t.cargo == "container" and t.gauge_mm in node.gauges and t.teu_per_train
+    ]
+    return float(max(1, int(h.yard_teu // max(sizes, default=100.0))))
 
 
 def integrate_years(

@@ -121,6 +121,17 @@ class Handling(Frozen):
     yard_trains: PositiveInt | None = Field(
         default=None, description="trains that may wait at the node per approach; none: unlimited"
     )
+    yard_teu: PositiveFloat | None = Field(
+        default=None,
+        description="yard size in TEU instead of trains: divided by the node's largest "
+        "container train",
+    )
+
+    @model_validator(mode="after")
+    def _one_yard(self) -> Handling:
+        if self.yard_trains is not None and self.yard_teu is not None:
+            raise ValueError("give yard_trains or yard_teu, not both")
+        return self
 
 
 class Port(Frozen):
