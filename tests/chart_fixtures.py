@@ -8,7 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from simulator.report import Report
+from simulator.flow_tables import FLOW_COLUMNS
+from simulator.report import YEARLY_COLUMNS, Report, summarise
+from simulator.resource_tables import RESOURCE_COLUMNS
 from simulator.tables import Table
 
 NODES = (
@@ -38,13 +40,8 @@ UTILISATION = {
     ("xian", "node"): 0.20,
 }
 FLOWS = ("xian-europe", "ore-east")
-T_CRIT_95 = {2: 12.706, 3: 4.303, 4: 3.182, 5: 2.776}
-
-
-def ci95(values: list[float]) -> float:
-    """Student t 95% half-width of a mean (0 for one value), as the report documents."""
-    n = len(values)
-    return 0.0 if n < 2 else T_CRIT_95[n] * float(np.std(values, ddof=1)) / math.sqrt(n)
+SUMMARY_KEYS = ("year", "kind", "name", "direction")
+MONTHLY_COLUMNS = ("replication", "year", "month", "kind", "name", "tonnes", "teu", "trains")
 
 
 def make_report(
@@ -104,7 +101,7 @@ def make_report(
         start_year=years[0],
         replications=replications,
         yearly=yearly_t,
-        yearly_summary=summarise(yearly_t, replications),
+        yearly_summary=summarise(yearly_t, SUMMARY_KEYS, ("tonnes", "teu", "trains")),
         resources=Table.from_records(RESOURCE_COLUMNS, resources),
         flows=Table.from_records(FLOW_COLUMNS, flows),
         monthly=Table.from_records(MONTHLY_COLUMNS, monthly),
@@ -149,51 +146,6 @@ def make_markers(start_year: int) -> Table:
     return Table(("hour", "date", "end_date", "kind", "target", "label"), rows)
 
 
-YEARLY_COLUMNS = ("replication", "year", "kind", "name", "direction", "tonnes", "teu", "trains")
-MONTHLY_COLUMNS = ("replication", "year", "month", "kind", "name", "tonnes", "teu", "trains")
-RESOURCE_COLUMNS = (
-    "replication",
-    "year",
-    "resource",
-    "kind",
-    "utilisation",
-    "wait_mean_h",
-    "wait_p95_h",
-    "queue_mean",
-    "queue_max",
-    "trains",
-    "hours_closed",
-)
-FLOW_COLUMNS = (
-    "replication",
-    "year",
-    "flow",
-    "released_tonnes",
-    "released_teu",
-    "delivered_tonnes",
-    "delivered_teu",
-    "backlog_tonnes",
-    "backlog_teu",
-    "transit_p50_days",
-    "transit_p95_days",
-    "transit_mean_days",
-    "formation_wait_mean_h",
-)
-SUMMARY_COLUMNS = (
-    "year",
-    "kind",
-    "name",
-    "direction",
-    "replications",
-    "tonnes_mean",
-    "tonnes_ci95",
-    "teu_mean",
-    "teu_ci95",
-    "trains_mean",
-    "trains_ci95",
-)
-
-
 def _amount(rep: int, year: int, kind: str, name: str, direction: str, t: float) -> dict:
     return {
         "replication": rep,
@@ -220,6 +172,8 @@ def _resource(rep: int, year: int, name: str, kind: str, u: float) -> dict:
         "queue_max": 20 * u,
         "trains": 3000,
         "hours_closed": 0.0,
+        "busy_hours": 8760.0 * u,
+        "capacity_hours": 8760.0,
     }
 
 
@@ -239,20 +193,3 @@ def _flow(rep: int, year: int, flow: str, tonnes: float) -> dict:
         "transit_mean_days": 11.5,
         "formation_wait_mean_h": 20.0,
     }
-
-
-def summarise(yearly: Table, replications: int) -> Table:
-    """yearly_summary from yearly: means and 95% CI half-widths over replications."""
-    groups: dict[tuple, list[dict]] = {}
-    for row in yearly:
-        groups.setdefault((row["year"], row["kind"], row["name"], row["direction"]), []).append(row)
-    out = []
-    for (year, kind, name, direction), rows in groups.items():
-        rec: dict[str, Any] = {"year": year, "kind": kind, "name": name, "direction": direction}
-        rec["replications"] = replications
-        for col in ("tonnes", "teu", "trains"):
-            values = [float(r[col]) for r in rows]
-            rec[f"{col}_mean"] = float(np.mean(values))
-            rec[f"{col}_ci95"] = ci95(values)
-        out.append(rec)
-    return Table.from_records(SUMMARY_COLUMNS, out)
