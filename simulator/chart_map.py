@@ -30,6 +30,7 @@ from simulator.report import Report
 
 MIN_WIDTH_PT, MAX_WIDTH_PT = 1.0, 14.0
 UNKNOWN_USE_COLOUR = "#B0B0B0"
+CROWDED_NODES = 12  # above this many nodes, junctions are drawn without a label
 NODE_MARKERS = {"seaport": "v", "border": "s", "hub": "o", "junction": "o", "exit": ">"}
 
 
@@ -117,15 +118,23 @@ def corridor_map(report: Report, year: int | None = None) -> Figure:
     return fig
 
 
+def short_name(name: str) -> str:
+    """A node's name for a map label: without a trailing '(...)' explanation."""
+    return name.split(" (")[0].strip() or name
+
+
 def _draw_nodes(ax: Any, report: Report, where: dict[str, tuple[float, float, dict]]) -> None:
-    """Node symbols by kind; border crossings in their own colour with bold labels."""
+    """Node symbols by kind, and labels; border crossings in their own colour, in bold."""
     colours = crossing_colours(report)
     lons = [v[0] for v in where.values()]
     middle = (min(lons) + max(lons)) / 2.0
+    crowded = len(where) > CROWDED_NODES
+    labelled = {n: v for n, v in where.items() if not (crowded and v[2]["kind"] == "junction")}
+    below = _labels_below(labelled)
     for node_id, (lon, lat, row) in where.items():
         east = lon > middle  # labels point inwards so they stay inside the frame
-        name = str(row["name"] or node_id)
-        crossing = colours.get(node_id) or colours.get(name)
+        name = short_name(str(row["name"] or node_id))
+        crossing = colours.get(node_id) or colours.get(str(row["name"]))
         kind = str(row["kind"])
         big = crossing is not None or kind in ("hub", "seaport", "border")
         ax.plot(
@@ -139,11 +148,14 @@ def _draw_nodes(ax: Any, report: Report, where: dict[str, tuple[float, float, di
             zorder=3,
             gid=f"node:{node_id}",
         )
+        if node_id not in labelled and not crossing:
+            continue
         label = ax.annotate(
             name,
             (lon, lat),
-            xytext=(-8 if east else 8, 6),
+            xytext=(-8 if east else 8, -8 if node_id in below else 6),
             ha="right" if east else "left",
+            va="top" if node_id in below else "baseline",
             textcoords="offset points",
             fontsize=TICK_PT + (1 if crossing else -1),
             weight="bold" if crossing else "normal",
@@ -152,6 +164,19 @@ def _draw_nodes(ax: Any, report: Report, where: dict[str, tuple[float, float, di
             path_effects=[withStroke(linewidth=3, foreground="white")],
         )
         label.set_in_layout(False)  # a long name may overhang the frame; it must not shrink it
+
+
+def _labels_below(where: dict[str, tuple[float, float, Any]]) -> set[str]:
+    """Nodes whose label goes below them: the southern one of two nodes whose labels would touch."""
+    lons, lats = [v[0] for v in where.values()], [v[1] for v in where.values()]
+    near_x = 0.15 * max(max(lons) - min(lons), 1.0)
+    near_y = 0.06 * max(max(lats) - min(lats), 1.0)
+    return {
+        a
+        for a, (x, y, _) in where.items()
+        for b, (u, v, _) in where.items()
+        if a != b and abs(x - u) < near_x and 0 <= v - y < near_y and (v, b) > (y, a)
+    }
 
 
 def _width_legend(ax: Any, max_tonnes: float) -> None:

@@ -7,7 +7,6 @@ restyled in a notebook.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +31,7 @@ TITLE_PT, LABEL_PT, TICK_PT, LEGEND_PT = 15, 13, 11, 11
 NO_DATA_COLOUR = "#555555"
 CHANGE_COLOUR, DISRUPTION_COLOUR = "#444444", "#C0392B"
 # Okabe-Ito colours (safe for colour-blind readers; its yellow is too pale on white) and a purple.
-PALETTE = ("#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7", "#56b4e9", "#7b3294", "#000000")
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7b3294", "#000000")
 OUTSIDE_RIGHT: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
 
 
@@ -82,24 +81,11 @@ def no_data(ax: Axes, message: str) -> None:
 
 
 def colour_map(names: Iterable[str], avoid: Iterable[str] = ()) -> dict[str, str]:
-    """A fixed colour per name: chosen from a stable hash of the name, clashes moved along in order.
-
-    The same crossing keeps its colour in every chart and, unless two names clash, in every run.
-    Colours in `avoid` (e.g. the crossings' own) are used only once every other one is taken.
-    """
-    reserved = set(avoid) & set(PALETTE)
-    ordered = [c for c in PALETTE if c not in reserved] + [c for c in PALETTE if c in reserved]
-    open_slots = len(PALETTE) - len(reserved)
-    taken: set[int] = set()
-    out: dict[str, str] = {}
-    for name in sorted(set(names)):
-        pool = open_slots if len(taken) < open_slots else len(PALETTE)
-        slot = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big") % pool
-        while slot in taken and len(taken) < pool:
-            slot = (slot + 1) % pool
-        taken.add(slot)
-        out[name] = ordered[slot]
-    return out
+    """A colour per name, in sorted name order from `PALETTE` (most distinct first), skipping the
+    colours in `avoid` (e.g. the crossings' own); colours repeat only past the palette's end."""
+    reserved = set(avoid)
+    free = [c for c in PALETTE if c not in reserved] or list(PALETTE)
+    return {name: free[i % len(free)] for i, name in enumerate(sorted(set(names)))}
 
 
 def crossings(report: Report) -> list[str]:
@@ -110,8 +96,13 @@ def crossings(report: Report) -> list[str]:
 
 
 def crossing_colours(report: Report) -> dict[str, str]:
-    """The colour of each border crossing of a report (the same in all of its charts)."""
-    return colour_map(crossings(report))
+    """The colour of each border crossing, the same in all charts of a report.
+
+    Every border node of the network takes part, carrying cargo or not, so the variants of one
+    corridor (an upgrade, more demand) give each crossing the same colour.
+    """
+    borders = {str(r["id"]) for r in report.network_nodes if r["kind"] == "border"}
+    return colour_map(set(crossings(report)) | borders)
 
 
 def tonnes_scale(max_tonnes: float) -> tuple[float, str]:

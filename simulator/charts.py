@@ -232,9 +232,9 @@ def compare_runs(
     report_a: Report, report_b: Report, label_a: str = "base", label_b: str = "variant"
 ) -> Figure:
     """Yearly tonnes per crossing of two runs side by side, with the change of each year's total."""
-    colours = style.colour_map(
-        set(style.crossing_colours(report_a)) | set(style.crossing_colours(report_b))
-    )
+    colours = style.crossing_colours(report_a)  # as in the first run's own charts
+    new = set(style.crossing_colours(report_b)) - set(colours)
+    colours |= style.colour_map(new, avoid=colours.values())
     fig = style.new_figure()
     ax_a, ax_b = fig.subplots(1, 2, sharey=True)
     top_a = draw_yearly_bars(ax_a, report_a, colours)

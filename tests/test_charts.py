@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib import dates as mdates
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
@@ -261,11 +262,17 @@ def test_colour_map_is_stable_distinct_and_can_avoid_colours():
     names = ["dostyk", "altynkol", "bakhty", "saryagash"]
     first = colour_map(names)
     assert first == colour_map(reversed(names))
-    assert len(set(first.values())) == len(names)
-    assert colour_map(["x", "y"], avoid=first.values()).keys() == {"x", "y"}
-    assert not set(colour_map(["x", "y"], avoid=first.values()).values()) & set(first.values())
-    many = colour_map([f"c{i}" for i in range(12)])  # more names than colours: reused, no error
-    assert set(many.values()) == set(chart_style.PALETTE)
+    assert list(first.values()) == list(chart_style.PALETTE[:4])  # sorted names, palette order
+    others = colour_map(["x", "y"], avoid=first.values())
+    assert others.keys() == {"x", "y"} and not set(others.values()) & set(first.values())
+    many = colour_map([f"c{i:02}" for i in range(12)])  # more names than colours: reused
+    assert set(many.values()) == set(chart_style.PALETTE) and many["c08"] == many["c00"]
+
+
+def test_a_border_node_without_cargo_keeps_its_colour_reserved():
+    both = crossing_colours(make_report(crossings=("dostyk", "altynkol")))
+    alone = crossing_colours(make_report(crossings=("dostyk",)))  # altynkol is still a node
+    assert alone == both and both["dostyk"] != both["altynkol"]
 
 
 def test_every_chart_renders_to_png_even_with_empty_tables(tmp_path):
@@ -275,6 +282,7 @@ def test_every_chart_renders_to_png_even_with_empty_tables(tmp_path):
     for rep in (full, sparse):
         for name, chart in CHARTS.items():
             fig = chart(rep)
+            assert isinstance(fig.canvas, FigureCanvasAgg)  # no screen, no pyplot backend
             path = tmp_path / f"{name}.png"
             fig.savefig(path, dpi=50)
             assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
