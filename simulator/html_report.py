@@ -34,7 +34,7 @@ STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
 h1 { margin-bottom: 0.2em; } p.meta { color: #555; margin-top: 0; }
 table { border-collapse: collapse; margin: 0.5em 0 2em; font-size: 0.95em; }
-caption { text-align: left; font-weight: bold; padding-bottom: 0.4em; }
+h2 { font-size: 1.15em; margin: 1.5em 0 0.4em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; }
 th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 0 0 2.5em; } figure img { max-width: 100%; height: auto; }
@@ -60,11 +60,12 @@ def render_html(report: Report) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{_esc(title)}</h1>",
-        f'<p class="meta">Years {span}; {report.replications} replication(s).</p>',
+        f'<p class="meta">Years {span}; {_plural(report.replications, "replication")}.</p>',
         crossing_table(report),
         bottleneck_table(report),
         flow_table(report),
     ]
+    parts.append("<h2>Charts</h2>")
     for name, chart in CHARTS.items():
         parts.append(_figure_html(name, chart(report)))
     parts.append("</body></html>")
@@ -129,8 +130,8 @@ def flow_table(report: Report) -> str:
     return html_table("Flows per year (mean of replications)", headers, body, "flows")
 
 
-def html_table(caption: str, headers: Sequence[str], body: list[list[str]], table_id: str) -> str:
-    """An HTML table; cells are escaped here, numeric-looking cells right-aligned."""
+def html_table(title: str, headers: Sequence[str], body: list[list[str]], table_id: str) -> str:
+    """A heading and an HTML table; cells are escaped here, numeric-looking cells right-aligned."""
     head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
     rows = []
     for row in body:
@@ -141,7 +142,7 @@ def html_table(caption: str, headers: Sequence[str], body: list[list[str]], tabl
     if not body:
         rows.append(f'<tr><td colspan="{len(headers)}">no rows in this run</td></tr>')
     return (
-        f'<table id="{table_id}"><caption>{_esc(caption)}</caption>'
+        f'<h2>{_esc(title)}</h2><table id="{table_id}">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -159,6 +160,10 @@ def _figure_html(name: str, fig: Figure) -> str:
         f'<figure id="chart-{name}"><img alt="{_esc(caption)}" src="{png_data_uri(fig)}">'
         f"<figcaption>{_esc(caption)}</figcaption></figure>"
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _esc(text: object) -> str:
