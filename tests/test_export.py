@@ -1,0 +1,205 @@
+"""The run directory: complete files, exact read-back, atomic writes, refusals and damage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulator.errors import OutputError
+from simulator.export import read_run, rebuild_report, write_run
+from simulator.record_files import compact
+from simulator.report import REPORT_TABLES
+from simulator.scenario import load_scenario
+from simulator.tables import Table
+from tests.toy_runs import toy_run
+
+TUTORIAL = "scenarios/tutorial.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(TUTORIAL, ["seed=7", "flows.xian-europe.teu_per_year=300_000"])
+
+
+@pytest.fixture
+def written(tmp_path, scenario):
+    runs = [toy_run(0), toy_run(1)]
+    report = write_run(tmp_path / "run", scenario, runs, wall_seconds=1.5)
+    return tmp_path / "run", runs, report
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+def test_every_file_is_written(written):
+    directory, _, report = written
+    for name in REPORT_TABLES:
+        table = Table.from_csv(directory / f"{name}.csv")
+        assert table.columns == report.tables()[name].columns
+        assert len(table) == len(report.tables()[name])
+    for name in ("scenario.yaml", "manifest.json", "report.md"):
+        assert (directory / name).is_file()
+    records = sorted(p.name for p in (directory / "records").iterdir())
+    assert records == [
+        "lots-rep0.npz",
+        "lots-rep1.npz",
+        "run-rep0.json",
+        "run-rep1.json",
+        "visits-rep0.npz",
+        "visits-rep1.npz",
+    ]
+    assert leftovers(directory.parent) == []
+
+
+def test_yearly_csv_is_tidy_with_the_documented_columns(written):
+    yearly = Table.from_csv(written[0] / "yearly.csv")
+    assert yearly.columns == (
+        "replication",
+        "year",
+        "kind",
+        "name",
+        "direction",
+        "tonnes",
+        "teu",
+        "trains",
+    )
+    assert set(yearly.column("kind")) == {"border", "node", "section", "flow", "total"}
+    assert yearly.where(kind="border", year=2023, direction="both", replication=1).column(
+        "tonnes"
+    ) == [4000]
+
+
+def test_scenario_yaml_reads_back_to_an_equal_scenario(written, scenario):
+    directory = written[0]
+    assert load_scenario(directory / "scenario.yaml") == scenario
+
+
+def test_manifest_records_versions_seed_hash_and_conservation(written, scenario):
+    directory = written[0]
+    manifest = json.loads((directory / "manifest.json").read_text())
+    text = (directory / "scenario.yaml").read_bytes()
+    assert manifest["scenario_sha256"] == hashlib.sha256(text).hexdigest()
+    assert manifest["seed"] == 7 and manifest["replications"] == 2
+    assert manifest["wall_seconds"] == 1.5
+    assert manifest["libraries"]["numpy"] == np.__version__
+    assert [c["replication"] for c in manifest["conservation"]] == [0, 1]
+    first = manifest["conservation"][0]
+    assert first["passed"] is True
+    assert first["released_tonnes"] == 632.0
+    assert first["delivered_tonnes"] + first["in_system_tonnes"] == 632.0
+
+
+def test_records_read_back_exactly(written, scenario):
+    directory, runs, _ = written
+    saved = read_run(directory)
+    assert saved.scenario == scenario
+    for original, back in zip(runs, saved.runs, strict=True):
+        stored = compact(original)
+        for name in ("visits", "lots", "released", "backlog"):
+            a, b = getattr(stored, name), getattr(back, name)
+            assert a.keys() == b.keys()
+            for key in a:
+                assert a[key].dtype == b[key].dtype, (name, key)
+                np.testing.assert_array_equal(a[key], b[key])
+        for name in ("resources", "capacity", "balances", "markers", "nodes", "flows"):
+            assert getattr(stored, name) == getattr(back, name)
+        assert (back.start_date, back.horizon_hours, back.replication) == (
+            stored.start_date,
+            stored.horizon_hours,
+            stored.replication,
+        )
+
+
+def test_compact_rounds_record_times_to_the_second():
+    visits = [(0, 1, 3, 1, 0, 1.00001, 2.0, 3.123456789, 0.5, 1.0, 10.0)]
+    stored = compact(toy_run(visits=visits))
+    assert stored.visits["arrive_h"][0] == 1.0
+    assert stored.visits["end_h"][0] == round(3.123456789 * 3600) / 3600
+    assert compact(stored).visits["end_h"][0] == stored.visits["end_h"][0]
+
+
+def test_rebuild_gives_identical_tables(written):
+    directory = written[0]
+    before = {p.name: p.read_bytes() for p in directory.glob("*.csv")}
+    before["report.md"] = (directory / "report.md").read_bytes()
+    for p in directory.glob("*.csv"):
+        p.unlink()
+    rebuild_report(directory)
+    after = {p.name: p.read_bytes() for p in directory.glob("*.csv")}
+    after["report.md"] = (directory / "report.md").read_bytes()
+    assert after == before
+
+
+def test_existing_directory_is_refused_without_overwrite(written, scenario):
+    directory = written[0]
+    before = (directory / "manifest.json").read_text()
+    with pytest.raises(OutputError, match="already exists; add --overwrite"):
+        write_run(directory, scenario, [toy_run(5)])
+    assert (directory / "manifest.json").read_text() == before
+
+
+def test_overwrite_replaces_the_directory_and_leaves_nothing_behind(written, scenario):
+    directory = written[0]
+    write_run(directory, scenario, [toy_run(5)], overwrite=True)
+    assert json.loads((directory / "manifest.json").read_text())["replication_numbers"] == [5]
+    assert not (directory / "records" / "visits-rep0.npz").exists()
+    assert leftovers(directory.parent) == []
+
+
+def test_interrupted_write_leaves_no_directory(tmp_path, scenario):
+    def interrupt(directory: Path, report) -> None:
+        assert (directory / "yearly.csv").is_file()  # written, but not yet in place
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_run(tmp_path / "run", scenario, [toy_run()], extras=interrupt)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_overwrite_keeps_the_old_directory(written, scenario):
+    directory = written[0]
+    before = {p.name: p.read_bytes() for p in directory.iterdir() if p.is_file()}
+
+    def interrupt(directory: Path, report) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_run(directory, scenario, [toy_run(9)], overwrite=True, extras=interrupt)
+    after = {p.name: p.read_bytes() for p in directory.iterdir() if p.is_file()}
+    assert after == before
+    assert leftovers(directory.parent) == []
+
+
+def test_a_directory_that_is_not_a_run_is_never_replaced(tmp_path, scenario):
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "thesis.tex").write_text("precious")
+    with pytest.raises(OutputError, match="not a brisim run directory"):
+        write_run(other, scenario, [toy_run()], overwrite=True)
+    assert (other / "thesis.tex").read_text() == "precious"
+
+
+def test_reading_a_missing_or_damaged_run_says_what_is_wrong(written, tmp_path):
+    with pytest.raises(OutputError, match="no such run directory"):
+        read_run(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(OutputError, match="manifest.json is missing"):
+        read_run(tmp_path / "empty")
+    directory = written[0]
+    visits = directory / "records" / "visits-rep1.npz"
+    visits.write_bytes(visits.read_bytes()[:100])
+    with pytest.raises(OutputError, match="records of replication 1 are missing or damaged"):
+        read_run(directory)
+
+
+def test_an_edited_scenario_is_detected(written):
+    directory = written[0]
+    path = directory / "scenario.yaml"
+    path.write_text(path.read_text().replace("seed: 7", "seed: 8"))
+    with pytest.raises(OutputError, match="differs from the scenario that was run"):
+        read_run(directory)
