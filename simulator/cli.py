@@ -7,19 +7,55 @@ Exit codes: 0 success, 1 a run failed its own checks, 2 bad input (scenario, opt
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import re
 import sys
+import time
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import ModuleType
 
 from simulator import __version__
-from simulator.errors import BrisimError, ScenarioError
+from simulator.errors import BrisimError, ConservationError, ScenarioError
+from simulator.experiment import run as run_replications
+from simulator.export import check_target, read_run, rebuild_report, write_run
+from simulator.model import Scenario
+from simulator.progress import ProgressBar
+from simulator.report import Report, build_report
 from simulator.scenario import json_schema, load_scenario
+from simulator.summary import run_summary
+from simulator.timeline import Calendar
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+CHART_FORMATS = ("png", "svg", "pdf")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with code 2 and a one-line hint on bad options (its default too)."""
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 1 (for --jobs)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def _add_set(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one value, e.g. --set sections.dostyk-aktogay.trains_per_day=20",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,18 +70,54 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check scenario files and report every problem")
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override one value, e.g. --set sections.dostyk-aktogay.trains_per_day=20",
-    )
+    _add_set(p)
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser(
+        "run",
+        help="simulate a scenario and write its run directory (tables, report.md, records)",
+        description="Simulate a scenario's replications and write the run directory.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("--out", metavar="DIR", help="run directory (default: runs/<scenario name>)")
+    p.add_argument("--years", type=int, metavar="N", help="horizon in years (horizon_years)")
+    p.add_argument("--replications", type=int, metavar="R", help="replications to run")
+    p.add_argument("--seed", type=int, metavar="S", help="random seed of the run")
+    p.add_argument(
+        "--jobs", type=_count, default=1, metavar="J", help="parallel processes (default: 1)"
+    )
+    _add_set(p)
+    p.add_argument(
+        "--plots",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="also write charts/ and report.html (default: --no-plots)",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser(
+        "report",
+        help="rebuild the tables and report.md of a run directory from its records",
+        description="Rebuild every table and report.md from the saved records (no simulation).",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by brisim run")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "plot",
+        help="draw the charts of a run directory into RUN_DIR/charts",
+        description="Draw the charts of a run into RUN_DIR/charts; with OTHER_RUN_DIR also a "
+        "comparison chart compare-<other name>.<format>.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by brisim run")
+    p.add_argument("other_dir", metavar="OTHER_RUN_DIR", nargs="?", help="a run to compare with")
+    p.add_argument("--format", choices=CHART_FORMATS, default="png", help="default: png")
+    p.set_defaults(handler=cmd_plot)
     return parser
 
 
@@ -70,6 +142,117 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+NAMED_OVERRIDES = (("years", "horizon_years"), ("seed", "seed"), ("replications", "replications"))
+
+
+def run_overrides(args: argparse.Namespace) -> list[str]:
+    """--set values, then --years, --seed and --replications as the same kind of override."""
+    named = [(key, getattr(args, option)) for option, key in NAMED_OVERRIDES]
+    return [*args.overrides, *(f"{key}={value}" for key, value in named if value is not None)]
+
+
+def load_run_scenario(args: argparse.Namespace) -> Scenario:
+    """The scenario with every override; problems name --years (not --set) where it was used."""
+    try:
+        return load_scenario(args.scenario, run_overrides(args))
+    except ScenarioError as exc:
+        names = {
+            f"--set {key}={getattr(args, option)}": f"--{option} {getattr(args, option)}"
+            for option, key in NAMED_OVERRIDES
+        }
+        problems = [replace(p, file=names.get(p.file, p.file)) for p in exc.problems]
+        raise ScenarioError(problems) from None
+
+
+def default_out(scenario_name: str) -> Path:
+    """runs/<scenario name>, with characters other than letters, digits, '.', '_', '-' as '-'."""
+    return Path("runs") / (re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name).strip(".-") or "run")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Simulate, write the run directory atomically, print the yearly summary."""
+    scenario = load_run_scenario(args)
+    out = Path(args.out) if args.out else default_out(scenario.name)
+    check_target(out, args.overwrite)
+    extras = None
+    if args.plots:
+        charts, html = _chart_modules()
+
+        def extras(directory: Path, report: Report) -> None:
+            _write_charts(charts, report, directory / "charts", "png")
+            html.write_html_report(report, directory / "report.html")
+
+    started = time.perf_counter()
+    horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
+    with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
+        runs = run_replications(scenario, jobs=args.jobs, progress=bar)
+    report = write_run(
+        out,
+        scenario,
+        runs,
+        overwrite=args.overwrite,
+        wall_seconds=time.perf_counter() - started,
+        extras=extras,
+    )
+    print(run_summary(report))
+    print(f"run directory: {out} (open {out / 'report.md'})")
+    return EXIT_OK if all(r.conserved for r in runs) else EXIT_FAILED
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Rebuild tables and report.md from the records of a run directory."""
+    report = rebuild_report(args.run_dir)
+    print(run_summary(report))
+    print(f"rebuilt {len(report.tables())} tables and report.md in {args.run_dir}")
+    return EXIT_OK
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    """Charts of a run directory (and a comparison with another run) into RUN_DIR/charts."""
+    charts, _ = _chart_modules()
+    run_dir = Path(args.run_dir)
+    saved = read_run(run_dir)
+    report = build_report(saved.scenario, saved.runs)
+    directory = run_dir / "charts"
+    written = _write_charts(charts, report, directory, args.format)
+    if args.other_dir:
+        other_dir = Path(args.other_dir)
+        other = read_run(other_dir)
+        fig = charts.compare_runs(
+            report,
+            build_report(other.scenario, other.runs),
+            _label(run_dir),
+            _label(other_dir),
+        )
+        path = directory / f"compare-{_label(other_dir)}.{args.format}"
+        fig.savefig(path, format=args.format)
+        written.append(path)
+    print(f"wrote {len(written)} charts into {directory}")
+    return EXIT_OK
+
+
+def _label(path: Path) -> str:
+    return path.resolve().name
+
+
+def _chart_modules() -> tuple[ModuleType, ModuleType]:
+    """The charts and HTML report modules, imported only when charts are asked for."""
+    try:
+        return (
+            importlib.import_module("simulator.charts"),
+            importlib.import_module("simulator.html_report"),
+        )
+    except ImportError as exc:
+        raise BrisimError(
+            f"charts are not available in this installation ({exc}); run without --plots"
+        ) from None
+
+
+def _write_charts(charts: ModuleType, report: Report, directory: Path, fmt: str) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    return list(charts.write_charts(report, directory, fmt))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
@@ -83,7 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ConservationError as exc:
+        print(f"error: the run failed its conservation check: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except BrisimError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -1,0 +1,92 @@
+"""Replications of a scenario, serially or over any `concurrent.futures.Executor`.
+
+Each replication is `simulate(scenario, replication)`, a pure function of its arguments, so a
+serial run, a local process pool and a Dask cluster give identical results, always returned in
+replication order. For Dask, pass `distributed.Client(address).get_executor()` as `executor`
+(the workers need brisim installed); nothing here imports dask.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+
+from simulator.engine import simulate
+from simulator.model import Scenario
+from simulator.records import RunResult
+
+Progress = Callable[[int, float], None]
+"""Called with (replication, simulated hours done in that replication)."""
+
+
+def run(
+    scenario: Scenario,
+    replications: int | Sequence[int] | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> list[RunResult]:
+    """Simulate replications (default: the scenario's count) and return them in order.
+
+    Without an executor, `jobs` > 1 runs them on a local process pool of that many workers and
+    1 runs them here, one after another. Progress is reported as the simulation advances when
+    serial, and when each replication finishes otherwise.
+    """
+    reps = _replication_numbers(scenario, replications)
+    if executor is not None:
+        return _on_executor(executor, scenario, reps, progress)
+    if jobs > 1 and len(reps) > 1:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(reps)), initializer=_ignore_sigint)
+        try:
+            results = _on_executor(pool, scenario, reps, progress)
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown()
+        return results
+    return [_serial(scenario, rep, progress) for rep in reps]
+
+
+def _replication_numbers(scenario: Scenario, replications: int | Sequence[int] | None) -> list[int]:
+    if replications is None:
+        return list(range(scenario.replications))
+    if isinstance(replications, int):
+        if replications < 1:
+            raise ValueError(f"replications must be at least 1, got {replications}")
+        return list(range(replications))
+    return [int(r) for r in replications]
+
+
+def _serial(scenario: Scenario, replication: int, progress: Progress | None) -> RunResult:
+    if progress is None:
+        return simulate(scenario, replication)
+    return simulate(scenario, replication, lambda hours: progress(replication, hours))
+
+
+def _on_executor(
+    executor: Executor, scenario: Scenario, reps: list[int], progress: Progress | None
+) -> list[RunResult]:
+    futures: list[Future] = [executor.submit(simulate, scenario, rep) for rep in reps]
+    try:
+        for future in as_completed(futures):
+            done = future.result()
+            if progress is not None:
+                progress(done.replication, done.horizon_hours)
+        return [future.result() for future in futures]
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them (no tracebacks from workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers at once (after Ctrl-C or an error)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()

@@ -1,0 +1,154 @@
+"""The Python API: what `simulator` exports, replications over executors, progress, docs code."""
+
+from __future__ import annotations
+
+import io
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator import build_report, load_scenario, read_run, run, simulate, write_run
+from simulator.progress import ProgressBar
+from simulator.records import RunResult
+
+REPO = Path(__file__).resolve().parent.parent
+LIGHT = ["flows.xian-europe.teu_per_year=40_000", "flows.ore-east.tonnes_per_year=500_000"]
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    """The tutorial corridor with little demand, so that replications take a fraction of a second."""
+    return load_scenario(REPO / "scenarios" / "tutorial.yaml", [*LIGHT, "replications=2"])
+
+
+@pytest.fixture(scope="module")
+def serial(scenario):
+    return run(scenario)
+
+
+def same(a: RunResult, b: RunResult) -> bool:
+    """Identical records (wall-clock time aside)."""
+    for name in ("visits", "lots", "released", "backlog"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x.keys() != y.keys() or not all(np.array_equal(x[k], y[k]) for k in x):
+            return False
+    return (a.replication, a.capacity, a.balances, a.trains) == (
+        b.replication,
+        b.capacity,
+        b.balances,
+        b.trains,
+    )
+
+
+def test_public_api_is_exactly_this():
+    assert sorted(simulator.__all__) == sorted(
+        [
+            "BrisimError",
+            "ConservationError",
+            "OutputError",
+            "Problem",
+            "Report",
+            "RunResult",
+            "SavedRun",
+            "Scenario",
+            "ScenarioError",
+            "Table",
+            "__version__",
+            "build_report",
+            "load_scenario",
+            "read_run",
+            "rebuild_report",
+            "run",
+            "simulate",
+            "write_run",
+        ]
+    )
+    for name in simulator.__all__:
+        assert getattr(simulator, name) is not None
+
+
+def test_run_returns_replications_in_order_equal_to_simulate(scenario, serial):
+    assert [r.replication for r in serial] == [0, 1]
+    assert same(serial[1], simulate(scenario, 1))
+    assert not same(serial[0], serial[1])
+    assert [r.replication for r in run(scenario, replications=[3])] == [3]
+
+
+def test_any_executor_gives_identical_results(scenario, serial):
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        threaded = run(scenario, executor=executor)
+    assert all(same(a, b) for a, b in zip(serial, threaded, strict=True))
+
+
+def test_local_process_pool_gives_identical_results(scenario, serial):
+    pooled = run(scenario, jobs=2)
+    assert all(same(a, b) for a, b in zip(serial, pooled, strict=True))
+
+
+def test_dask_client_executor_gives_identical_results(scenario, serial):
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2) as client:
+        on_dask = run(scenario, executor=client.get_executor())
+    assert all(same(a, b) for a, b in zip(serial, on_dask, strict=True))
+
+
+def test_progress_reports_simulated_hours_per_replication(scenario):
+    calls: list[tuple[int, float]] = []
+    run(scenario, replications=2, progress=lambda rep, hours: calls.append((rep, hours)))
+    horizon = 2 * 8760.0
+    for rep in (0, 1):
+        hours = [h for r, h in calls if r == rep]
+        assert hours == sorted(hours) and hours[-1] == horizon
+    calls.clear()
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        run(scenario, executor=executor, progress=lambda rep, hours: calls.append((rep, hours)))
+    assert sorted(calls) == [(0, horizon), (1, horizon)]
+
+
+def test_bad_replications_are_refused(scenario):
+    with pytest.raises(ValueError, match="at least 1"):
+        run(scenario, replications=0)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_counts_years_and_is_silent_when_asked(monkeypatch):
+    monkeypatch.setattr("simulator.progress.SHOW_AFTER_SECONDS", 0)
+    screen = FakeTerminal()
+    with ProgressBar(2, 2 * 8760.0, stream=screen) as bar:
+        bar(0, 8760.0)
+        bar(1, 2 * 8760.0)
+        assert bar.years_done == pytest.approx(3.0)
+    assert "simulated years" in screen.getvalue()
+    assert "replications 1/2 done" in screen.getvalue()
+    for quiet, stream in ((True, FakeTerminal()), (False, io.StringIO())):
+        with ProgressBar(2, 8760.0, quiet=quiet, stream=stream) as bar:
+            bar(0, 8760.0)
+        assert not bar.enabled and stream.getvalue() == ""
+
+
+def test_tables_convert_to_pandas(scenario, serial):
+    pandas = pytest.importorskip("pandas")
+    frame = build_report(scenario, serial).yearly.to_pandas()
+    assert isinstance(frame, pandas.DataFrame)
+    assert list(frame.columns)[:3] == ["replication", "year", "kind"]
+
+
+def test_outputs_reference_python_example_runs(scenario, serial, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_run("runs/tutorial", scenario, serial)
+    page = (REPO / "docs" / "reference" / "outputs.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "outputs.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert re.search(r"\d+ trains at Dostyk, longest wait [\d.]+ h", printed)
+    assert read_run("runs/tutorial").runs[0].trains == serial[0].trains
