@@ -9,9 +9,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from simulator.checks_dated import change_values, dated, past_calendar
+from simulator.message_words import unknown
 from simulator.model import Scenario
 from simulator.network import build_graph, section_between, shortest_route
-from simulator.validation_messages import unknown
 
 Found = tuple[tuple, str]
 

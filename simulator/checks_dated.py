@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from simulator.message_words import unknown
 from simulator.model import Node, Scenario
 from simulator.timeline import Calendar
-from simulator.validation_messages import unknown
 
 Found = tuple[tuple, str]
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from simulator.checks import cross_check
 from simulator.errors import Problem, ScenarioError
+from simulator.message_words import show
 from simulator.model import Scenario
 from simulator.scenario_tree import Document, line_of, merge, path_text, set_value
 from simulator.scenario_yaml import parse_value, read_document
@@ -34,7 +35,7 @@ def resolve(path: Path, chain: tuple[Path, ...] = ()) -> Document:
     parent_path = path.parent / parent if isinstance(parent, str) and parent.strip() else None
     seen = (*chain, path.resolve())
     if parent_path is None:
-        why = "expected the name of a scenario file, e.g. extends: baseline.yaml"
+        why = f"got {show(parent)}; expected the name of a scenario file, e.g. baseline.yaml"
     elif not parent_path.is_file():
         why = f"file {parent!r} not found; expected a scenario file, named relative to {path.name}"
     elif parent_path.resolve() in seen:

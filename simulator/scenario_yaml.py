@@ -21,6 +21,10 @@ PLAIN_TAGS = {
 """YAML types a scenario may hold; others (python objects, binary, sets) are refused."""
 MAX_VALUES = 200_000
 """More values than this (anchors and aliases can multiply them) is not a scenario file."""
+MAX_DEPTH = 40
+"""Deeper nesting than this is not a scenario (which nests about six deep)."""
+LOADER = yaml.SafeLoader
+"""The pure-Python safe loader: libyaml's is faster but crashes the process on deep nesting."""
 TOP = "expected a mapping of keys (name, start_date, nodes, ...)"
 
 
@@ -38,8 +42,9 @@ def read_document(path: Path) -> Document:
 
 def parse(text: str, name: str) -> tuple[yaml.Node | None, Any]:
     """The composed root node and the data built from it, after the node checks."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = LOADER(text)
         node = loader.get_single_node()
         if node is None:
             return None, None
@@ -47,13 +52,18 @@ def parse(text: str, name: str) -> tuple[yaml.Node | None, Any]:
         return node, loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise ScenarioError([_yaml_problem(exc, name)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        why = f"the character #x{exc.character:04x} is not allowed; expected printable text"
+        raise ScenarioError([Problem(name, line, "", why)]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(name, 0, "", f"cannot read YAML ({exc})")]) from None
     except RecursionError:
-        why = "values nested too deeply; expected a plain scenario"
+        why = f"values nested more than {MAX_DEPTH} deep; expected a plain scenario"
         raise ScenarioError([Problem(name, 0, "", why)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _read_text(path: Path) -> str:
@@ -82,7 +92,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
     return Problem(name, line, "", f"YAML syntax error: {what}; {hint}")
 
 
-def _check_nodes(loader: yaml.SafeLoader, root: yaml.Node, name: str) -> None:
+def _check_nodes(loader: Any, root: yaml.Node, name: str) -> None:
     """Refuse tags that build objects, bad scalars, repeated keys and aliases that loop."""
     problems: list[Problem] = []
     stack: list[tuple[yaml.Node, tuple[str, ...], frozenset[int]]] = [(root, (), frozenset())]
@@ -92,10 +102,11 @@ def _check_nodes(loader: yaml.SafeLoader, root: yaml.Node, name: str) -> None:
         line = node.start_mark.line + 1
         where = ".".join(path)
         count += 1
-        if count > MAX_VALUES:
-            why = (
-                f"more than {MAX_VALUES} values (aliases multiply them); expected a plain scenario"
-            )
+        if count > MAX_VALUES or len(above) > MAX_DEPTH:
+            what = f"more than {MAX_VALUES} values (aliases multiply them)"
+            if count <= MAX_VALUES:
+                what = f"values nested more than {MAX_DEPTH} deep"
+            why = f"{what}; expected a plain scenario"
             raise ScenarioError([Problem(name, line, where, why)])
         if id(node) in above:
             why = "an alias refers to a value that contains it; expected data without loops"
@@ -121,9 +132,7 @@ def _check_nodes(loader: yaml.SafeLoader, root: yaml.Node, name: str) -> None:
         raise ScenarioError(problems)
 
 
-def _check_scalar(
-    loader: yaml.SafeLoader, node: yaml.ScalarNode, name: str, where: str
-) -> list[Problem]:
+def _check_scalar(loader: Any, node: yaml.ScalarNode, name: str, where: str) -> list[Problem]:
     """A scalar that YAML cannot turn into its type (such as the date 2022-13-01) as a problem."""
     construct = loader.yaml_constructors.get(node.tag)
     try:
