@@ -217,14 +217,20 @@ def transit_times(report: Report) -> Figure:
         box.set(facecolor="#9ecae1", edgecolor="black")
     for flow, median in zip(flows, parts["medians"], strict=True):
         median.set(color="black", lw=2, gid=f"median:{flow}")
-    ax.set_xticks(range(1, len(flows) + 1), flows)
-    ax.set_ylim(bottom=0)
+    many = len(flows) > 4  # long names side by side would overlap: slant them
+    ax.set_xticks(
+        range(1, len(flows) + 1),
+        flows,
+        rotation=30 if many else 0,
+        ha="right" if many else "center",
+    )
     handles = [
         Patch(facecolor="#9ecae1", edgecolor="black", label="middle half of lots (25-75%)"),
         Line2D([], [], color="black", lw=2, label="median"),
         Line2D([], [], color="black", lw=1, label="whiskers: 5th-95th percentile"),
     ]
-    ax.legend(handles=handles, fontsize=style.LEGEND_PT, loc="upper left")
+    ax.set_ylim(bottom=0)
+    ax.legend(handles=handles, fontsize=style.LEGEND_PT, **style.OUTSIDE_RIGHT)
     return fig
 
 
