@@ -99,5 +99,6 @@ def _missing_base(node: Node, key: str) -> bool:
     if key == "slots":
         return node.handling is None
     if key == "yard_trains":
-        return node.handling is None or node.handling.yard_trains is None
+        h = node.handling
+        return h is None or (h.yard_trains is None and h.yard_teu is None)
     return False

@@ -75,6 +75,18 @@ def _union_members(tp: Any) -> tuple:
     return typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else ()
 
 
+def is_optional(loc: tuple[Any, ...]) -> bool:
+    """True where a key path ends at a plain value that may be left out (it has a default).
+
+    Parts such as a node's handling or port do not count: leaving them out changes other checks.
+    """
+    field = _field_at(loc)
+    if field is None or field.is_required():
+        return False
+    tp = _unwrap(field.annotation)
+    return not (isinstance(tp, type) and issubclass(tp, BaseModel))
+
+
 def _field_at(loc: tuple[Any, ...]) -> Any:
     """The model field that a raw pydantic loc ends at, or None."""
     if not loc:

@@ -1,12 +1,14 @@
 """Scenario files to a validated, frozen `Scenario`: extends, --set, validation, schema.
 
-Reading YAML is in `scenario_yaml.py`, merging and locating in `scenario_tree.py`. Every value
-keeps the file and line it came from (through `extends` and `--set` too), so that each problem is
-reported as FILE:LINE: key.path: what is wrong; what was expected; and all of them at once.
+Reading YAML is in `scenario_yaml.py`, merging and locating in `scenario_tree.py`, the JSON Schema
+in `scenario_schema.py`. Every value keeps the file and line it came from (through `extends` and
+`--set` too), so that each problem is reported as FILE:LINE: key.path: what is wrong; what was
+expected; and all of them at once.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,21 @@ from simulator.checks import cross_check
 from simulator.errors import Problem, ScenarioError
 from simulator.message_words import show
 from simulator.model import Scenario
+from simulator.model_paths import is_optional
+from simulator.scenario_schema import json_schema
 from simulator.scenario_tree import Document, line_of, merge, path_text, set_value
 from simulator.scenario_yaml import parse_value, read_document
-from simulator.validation_messages import describe_errors
+from simulator.validation_messages import describe_errors, optional_paths
+
+__all__ = [
+    "apply_set",
+    "json_schema",
+    "load_document",
+    "load_scenario",
+    "resolve",
+    "scenario_to_yaml",
+    "validate_document",
+]
 
 
 def resolve(path: Path, chain: tuple[Path, ...] = ()) -> Document:
@@ -74,16 +88,39 @@ def validate_document(doc: Document) -> Scenario:
     """Validate merged data into a Scenario; every problem is collected and raised together."""
     found = _non_finite(doc.data)
     try:
-        scenario = Scenario.model_validate(doc.data)
+        scenario: Scenario | None = Scenario.model_validate(doc.data)
+        errors: list[Any] = []
     except ValidationError as exc:
-        reported = {path for path, _ in found}
-        described = describe_errors(exc.errors(), doc.data)
-        found += [(path, message) for message, path in described if path not in reported]
+        scenario, errors = None, exc.errors()
+    if scenario is not None and not found:
+        found = cross_check(scenario)
     else:
-        found += [] if found else cross_check(scenario)
-    if found:
+        reported = {path for path, _ in found}
+        found += [(p, m) for m, p in describe_errors(errors, doc.data) if p not in reported]
+        left_out = optional_paths(errors, doc.data)
+        if left_out is not None and all(is_optional(p) for p in reported):
+            found += _cross_check_without(doc.data, [*left_out, *reported])
+    if found or scenario is None:
         raise ScenarioError(_unique([_problem(doc, path, message) for path, message in found]))
     return scenario
+
+
+def _cross_check_without(data: Any, left_out: list[tuple]) -> list[tuple[tuple, str]]:
+    """Cross-checks of the data without some keys (unknown or bad optional ones).
+
+    So that a misspelt key does not hide a broken route; what concerns a left-out key is skipped.
+    """
+    trimmed = copy.deepcopy(data)
+    for path in left_out:
+        parent = trimmed
+        for key in path[:-1]:
+            parent = parent[key]
+        parent.pop(path[-1], None)
+    try:
+        scenario = Scenario.model_validate(trimmed)
+    except ValidationError:
+        return []
+    return [f for f in cross_check(scenario) if not any(f[0][: len(p)] == p for p in left_out)]
 
 
 def _problem(doc: Document, loc_path: tuple, message: str) -> Problem:
@@ -126,15 +163,3 @@ def _plain(data: Any) -> Any:
     if isinstance(data, list | tuple):
         return [_plain(v) for v in data]
     return data
-
-
-def json_schema() -> dict[str, Any]:
-    """JSON Schema of the scenario format, for editors that complete and check YAML."""
-    schema = Scenario.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "brisim scenario"
-    schema.setdefault("properties", {})["extends"] = {
-        "type": "string",
-        "description": "a base scenario file this one overrides",
-    }
-    return schema

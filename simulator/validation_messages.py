@@ -14,6 +14,7 @@ from simulator.model_paths import (
     expected_at,
     field_names,
     is_distribution,
+    is_optional,
 )
 from simulator.rule_messages import Described, rule_message
 
@@ -67,6 +68,19 @@ def describe_errors(errors: Iterable[dict[str, Any]], data: Any) -> list[Describ
         kept = [(e, p) for e, p in branch_errors if len(p) > len(at) or e["type"] not in TYPE_WORDS]
         plain.extend(describe_error(e, p, data) for e, p in kept)
     return plain
+
+
+def optional_paths(errors: Iterable[dict[str, Any]], data: Any) -> list[tuple] | None:
+    """Key paths of the errors if each may simply be left out (unknown keys, optional values)."""
+    paths = []
+    for err in errors:
+        path, union_at = _split_loc(tuple(err["loc"]), data, err["type"])
+        plain = err["type"] not in ("value_error", "missing") and is_optional(tuple(err["loc"]))
+        droppable = err["type"] == "extra_forbidden" or plain
+        if not droppable or union_at is not None and union_at < len(path) - 1:
+            return None
+        paths.append(path)
+    return paths
 
 
 def _items_failed(err: dict[str, Any]) -> bool:
@@ -125,7 +139,7 @@ def _wrong_type(value: Any, expected: str) -> str:
         if re.fullmatch(r"[-+]?[0-9_]*\.?[0-9_]*[eE][-+]?[0-9]+", value.strip()):
             return (
                 f"got the text {value!r}; expected {expected}: YAML reads {value.strip()} "
-                "as text, write it as 4_000_000 or 4.0e+6 (a sign after the e)"
+                "as text, write it as 4_000_000 or 4.0e+6 (with a dot, and a sign after the e)"
             )
         if _looks_numeric(value):
             return f"got the text {value!r}; expected {expected}: write it without quotes"
