@@ -115,6 +115,18 @@ def test_records_read_back_exactly(written, scenario):
         )
 
 
+def test_a_run_without_trains_or_deliveries_is_stored_too(tmp_path, scenario):
+    write_run(tmp_path / "empty", scenario, [toy_run(visits=[], lots=[])])
+    back = read_run(tmp_path / "empty").runs[0]
+    assert len(back.visits["end_h"]) == 0 and len(back.lots["flow"]) == 0
+
+
+def test_records_are_grouped_by_train_in_the_order_of_its_visits(written):
+    visits = read_run(written[0]).runs[0].visits
+    assert list(visits["train"]) == [1, 1, 1, 2, 3]
+    assert list(visits["end_h"][:3]) == [60.0, 107.0, 107.0]
+
+
 def test_compact_rounds_record_times_to_the_second():
     visits = [(0, 1, 3, 1, 0, 1.00001, 2.0, 3.123456789, 0.5, 1.0, 10.0)]
     stored = compact(toy_run(visits=visits))
@@ -203,3 +215,31 @@ def test_an_edited_scenario_is_detected(written):
     path.write_text(path.read_text().replace("seed: 7", "seed: 8"))
     with pytest.raises(OutputError, match="differs from the scenario that was run"):
         read_run(directory)
+
+
+def test_records_decode_by_hand_as_documented(written):
+    directory = written[0]
+    run = read_run(directory).runs[1]
+    with np.load(directory / "records" / "visits-rep1.npz") as f:
+        stay = f["wait_s"] + f["service_s"]
+        arrive_h = (np.cumsum(f["gap_s"]) + np.cumsum(stay) - stay) / 3600
+        start_h = arrive_h + f["wait_s"] / 3600
+        end_h = start_h + f["service_s"] / 3600
+        busy_h = np.where(f["busy_s"] < 0, f["service_s"], f["busy_s"]) / 3600
+        train = np.cumsum(f["train_diff"])
+    with np.load(directory / "records" / "lots-rep1.npz") as f:
+        released = np.cumsum(f["released_s_diff"])
+        wait_h = (np.cumsum(f["formed_s_diff"]) - released) / 3600
+        delivered_h = np.cumsum(f["delivered_s_diff"]) / 3600
+    v, lots = run.visits, run.lots
+    for mine, theirs in (
+        (arrive_h, v["arrive_h"]),
+        (start_h, v["start_h"]),
+        (end_h, v["end_h"]),
+        (busy_h, v["busy_h"]),
+        (released / 3600, lots["released_h"]),
+        (delivered_h, lots["delivered_h"]),
+        (wait_h, lots["formation_wait_h"]),
+    ):
+        np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(train, v["train"])
