@@ -74,6 +74,8 @@ def optional_paths(errors: Iterable[dict[str, Any]], data: Any) -> list[tuple] |
     """Key paths of the errors if each may simply be left out (unknown keys, optional values)."""
     paths = []
     for err in errors:
+        if _items_failed(err):
+            continue
         path, union_at = _split_loc(tuple(err["loc"]), data, err["type"])
         plain = err["type"] not in ("value_error", "missing") and is_optional(tuple(err["loc"]))
         droppable = err["type"] == "extra_forbidden" or plain
@@ -136,10 +138,11 @@ def describe_error(err: dict[str, Any], loc: tuple[Any, ...], data: Any) -> Desc
 def _wrong_type(value: Any, expected: str) -> str:
     """Message for a value of the wrong type, with the fix for numbers and dates written as text."""
     if isinstance(value, str) and expected in ("a number", "a whole number"):
-        if re.fullmatch(r"[-+]?[0-9_]*\.?[0-9_]*[eE][-+]?[0-9]+", value.strip()):
+        written = _as_yaml_number(value.strip())
+        if written:
             return (
                 f"got the text {value!r}; expected {expected}: YAML reads {value.strip()} "
-                "as text, write it as 4_000_000 or 4.0e+6 (with a dot, and a sign after the e)"
+                f"as text, write it as {written}"
             )
         if _looks_numeric(value):
             return f"got the text {value!r}; expected {expected}: write it without quotes"
@@ -188,6 +191,20 @@ def _looks_like_label(key: Any) -> bool:
         or key in ("int", "float", "str", "bool", "date")
         or not key.isidentifier()
     )
+
+
+def _as_yaml_number(text: str) -> str:
+    """For text like 4e6 that YAML 1.1 does not read as a number, the ways to write it that it does."""
+    match = re.fullmatch(r"([-+]?[0-9_]*\.?[0-9_]*)[eE]([-+]?)([0-9]+)", text)
+    if not match or not any(c.isdigit() for c in match[1]):
+        return ""
+    mantissa = match[1].replace("_", "")
+    with_dot = mantissa if "." in mantissa else f"{mantissa}.0"
+    scientific = f"{with_dot}e{match[2] or '+'}{match[3]}"
+    value = float(scientific)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):_} or {scientific}"
+    return scientific
 
 
 def _looks_numeric(text: str) -> bool:
