@@ -20,6 +20,15 @@ from simulator.world import FlowState, Pool, Train, World
 Proc = Generator[simpy.Event, object, None]
 
 
+def others_due_now(env: simpy.Environment) -> bool:
+    """True if another event is due at this instant.
+
+    A zero-hour timeout is skipped only when none is: the process would be the next to run
+    anyway, so the order of everything (and every record) stays as with the timeout.
+    """
+    return env.peek() <= env.now
+
+
 def capacity_in_lots(w: World, flow: FlowState, cargo_size: float | None) -> int:
     """Whole lots that fill one train of the given size (at least one)."""
     return max(1, int(math.floor((cargo_size or 0) / flow.flow.lot_size + 1e-9)))
@@ -64,7 +73,9 @@ def origin_formation(
         depart = min(filled if filled is not None else math.inf, oldest + ttype.max_wait_hours)
         if depart >= horizon:
             return
-        yield env.timeout(max(0.0, depart - env.now))
+        hold = max(0.0, depart - env.now)
+        if hold > 0 or others_due_now(env):
+            yield env.timeout(hold)
         yard = yield from acquire_yard(w, route[0], None)
         count = queue.released_by(env.now, cap)
         train = w.new_train(fs, ttype, queue.take(count, env.now), route, 0)
@@ -117,7 +128,9 @@ def ship_arrivals(w: World, fs: FlowState) -> Proc:
     for year, _, _ in w.calendar.year_bounds():
         times = lot_times(w.scenario, fs.flow, w.calendar, w.replication, year, per_call, "ships")
         for t in times:
-            yield env.timeout(max(0.0, t - env.now))
+            hold = max(0.0, t - env.now)
+            if hold > 0 or others_due_now(env):
+                yield env.timeout(hold)
             env.process(unload_ship(w, fs, lots_per_ship))
 
 
@@ -213,7 +226,8 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
             entry, gap = node.exchange.admit(env.now, direction)
             if math.isinf(entry):
                 yield env.event()  # closed for good: the train waits past the horizon
-            yield env.timeout(entry - env.now)
+            if entry > env.now or others_due_now(env):
+                yield env.timeout(entry - env.now)
             record_visit(
                 w,
                 node.exchange_resource,
@@ -235,7 +249,8 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
             start = env.now
             sampler = node.bulk_handling if cargo else node.handling
             busy = sampler()
-            yield env.timeout(busy)
+            if busy > 0 or others_due_now(env):
+                yield env.timeout(busy)
             node.slots.release()
             end = env.now
         record_visit(
@@ -283,7 +298,8 @@ def travel(w: World, train: Train, a: str, b: str, yard) -> Proc:
     entry, gap = sec.gate.admit(arrive, direction)
     if math.isinf(entry):
         yield env.event()  # the line never reopens: the train waits past the horizon
-    yield env.timeout(entry - arrive)
+    if entry > arrive or others_due_now(env):
+        yield env.timeout(entry - arrive)
     if yard is not None:
         yard.release()
     kmh = sec.capacity.km_per_hour.at(entry)
