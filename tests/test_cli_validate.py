@@ -146,3 +146,23 @@ def test_scenarios_validate_against_the_schema(
     tutorial["nodes"][0]["handling"]["slotz"] = 2
     del tutorial["start_date"]
     assert len(list(validator.iter_errors(tutorial))) == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "this is a folder; expected a scenario file"),
+        (lambda p: p.write_bytes(b"name: caf\xe9\n"), "the file is not UTF-8 text"),
+        (lambda p: p.write_text("name: x\x07\n"), "the character #x0007 is not allowed"),
+    ],
+    ids=["folder", "not-utf8", "control-character"],
+)
+def test_unreadable_files_are_named_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, message: str
+) -> None:
+    target = tmp_path / "scenario.yaml"
+    make(target)
+    code, out, err = run(["validate", str(target)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{target}") and message in err
+    assert len(err.splitlines()) == 1
