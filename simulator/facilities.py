@@ -91,6 +91,17 @@ class Slots:
         self._grant()
         return event
 
+    def take_free(self) -> bool:
+        """Take a free server at once, without an event, if one is free and none is waiting.
+
+        Callers use it only when no other event is due now (then `request()` would have been
+        granted and resumed next anyway); False means: call `request()` instead.
+        """
+        if self._waiting or self.users >= self.servers:
+            return False
+        self.users += 1
+        return True
+
     def release(self) -> None:
         """Give back a server and grant the next waiting request."""
         self.users -= 1

@@ -42,7 +42,7 @@ def train_size(ttype) -> float | None:
 def acquire_yard(w: World, node: str, came_from: str | None) -> Proc:
     """Wait for room in the yard a train is heading to; returns the yard (or None)."""
     yard = w.yard(node, came_from)
-    if yard is not None:
+    if yard is not None and (others_due_now(w.env) or not yard.take_free()):
         yield yard.request()
     return yard
 
@@ -245,7 +245,8 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
         start = end = env.now
         busy = 0.0
         if node.slots is not None:
-            yield node.slots.request()
+            if others_due_now(env) or not node.slots.take_free():
+                yield node.slots.request()
             start = env.now
             sampler = node.bulk_handling if cargo else node.handling
             busy = sampler()
