@@ -45,13 +45,16 @@ class Gate:
         shared = self.is_shared(arrival)
         nxt = max(self._next_free.values()) if shared else self._next_free[direction]
         entry = max(arrival, nxt)
-        while self._rate.at(entry) <= 0:
+        rate = self._rate.at(entry)
+        while rate <= 0:
             reopen = self._rate.next_change(entry)
             if reopen is None:
                 return float("inf"), 0.0
             entry = reopen
-        gap = self.headway(entry)
-        if self.is_shared(entry):
+            rate = self._rate.at(entry)
+        shared = self.is_shared(entry)
+        gap = 24.0 / (2 * rate if shared else rate)  # headway(entry), without looking up twice
+        if shared:
             self._next_free[1] = self._next_free[-1] = entry + gap
         else:
             self._next_free[direction] = entry + gap
