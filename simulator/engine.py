@@ -35,7 +35,7 @@ from simulator.records import (
     RunResult,
 )
 from simulator.timeline import Calendar, StepFunction
-from simulator.world import FlowState, NodeState, SectionState, World
+from simulator.world import FlowState, NodeState, RowBuffer, SectionState, World
 
 ProgressFn = Callable[[float], None]
 CHUNK_HOURS = 24.0 * 30
@@ -112,7 +112,7 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
         flows=flows,
         train_types={(t.cargo, t.gauge_mm): t for t in scenario.train_types},
         yards={},
-        visits=Columns(VISIT_COLUMNS),
+        visits=RowBuffer(VISIT_COLUMNS),
         lots=Columns(LOT_COLUMNS),
     )
     return world, resources

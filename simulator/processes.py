@@ -186,20 +186,8 @@ def record_visit(
     teu: float,
     tonnes: float,
 ) -> None:
-    """Append one row to the visit records."""
-    w.visits.append(
-        resource=resource,
-        prev=prev,
-        next=nxt,
-        train=train,
-        cargo=cargo,
-        arrive_h=arrive,
-        start_h=start,
-        end_h=end,
-        busy_h=busy,
-        teu=teu,
-        tonnes=tonnes,
-    )
+    """Append one row to the visit records (in the column order of VISIT_COLUMNS)."""
+    w.visits.add(resource, prev, nxt, train, cargo, arrive, start, end, busy, teu, tonnes)
 
 
 def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
