@@ -87,6 +87,6 @@ def _ignore_sigint() -> None:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers at once (after Ctrl-C or an error)."""
-    pool.shutdown(wait=False, cancel_futures=True)
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)  # quick: the pool sees its workers gone
