@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import simpy
@@ -91,12 +92,14 @@ class Train:
     route: tuple[str, ...]
     position: int
 
-    @property
+    @cached_property
     def teu(self) -> float:
+        """TEU on board (a train's lots never change, so it is worked out once)."""
         return len(self.lots) * self.flow.teu_per_lot
 
-    @property
+    @cached_property
     def tonnes(self) -> float:
+        """Cargo tonnes on board."""
         return len(self.lots) * self.flow.tonnes_per_lot
 
 
