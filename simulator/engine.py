@@ -133,10 +133,11 @@ def run_until(env: simpy.Environment, horizon: float, progress: ProgressFn | Non
     """Step the event loop to the horizon, reporting progress; returns events processed."""
     events = 0
     t = 0.0
+    peek, step = env.peek, env.step  # bound once: this loop runs for every event
     while t < horizon:
         t = min(horizon, t + CHUNK_HOURS)
-        while env.peek() < t:
-            env.step()
+        while peek() < t:
+            step()
             events += 1
         if progress is not None:
             progress(t)
