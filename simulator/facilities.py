@@ -27,10 +27,15 @@ class Gate:
         self._rate = trains_per_day
         self._tracks = tracks  # None: one gate per direction (a border exchange)
         self._next_free = {1: 0.0, -1: 0.0}
+        # most track counts never change: then the answer is known without a look-up
+        self._tracks_vary = tracks is not None and len(tracks.hours) > 1
+        self._always_shared = tracks is not None and tracks.values[0] < 2
 
     def is_shared(self, hour: float) -> bool:
         """True where both directions use one track at this hour."""
-        return self._tracks is not None and self._tracks.at(hour) < 2
+        if self._tracks_vary:
+            return self._tracks.at(hour) < 2
+        return self._always_shared
 
     def headway(self, hour: float) -> float:
         """Hours between entries in one direction (or in both, on a shared track)."""
