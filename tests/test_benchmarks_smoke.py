@@ -1,0 +1,43 @@
+"""The speed benchmark runs end to end at a tiny size and prints every figure and goal."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "engine_speed.py"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The benchmark script with these options, in a fresh interpreter."""
+    cmd = [sys.executable, str(SCRIPT), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_tiny_run_prints_every_figure_and_a_verdict_per_goal():
+    done = run("--years", "1", "--scale", "0.02", "--seed", "3")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for name in ("engine", "engine, half lot size", "plain SimPy reference"):
+        row = next(r for r in out.splitlines() if r.startswith(name + " "))
+        for figure in ("wall", "trains", "/s)", "SimPy events", "peak memory"):
+            assert figure in row, (name, figure)
+    assert re.search(r"engine / reference wall time: \d+\.\d\d", out)
+    assert re.search(r"memory \(traced\): at [\d.]+ years .* at 1\.0 years .* peak", out)
+    verdicts = [r for r in out.splitlines() if r.startswith(("PASS", "FAIL"))]
+    assert [v.split()[1] for v in verdicts] == ["engine", "one", "half", "memory"]
+    lots = re.search(r"lot-size check: ([\d,]+) -> ([\d,]+) lots, .* ratio \d+\.\d\d", out)
+    before, after = (int(n.replace(",", "")) for n in lots.groups())
+    assert after / before == pytest.approx(2.0, rel=0.1)  # Poisson demand: twice the lots, roughly
+
+
+@pytest.mark.parametrize("bad", [["--years", "0"], ["--scale", "lots"], ["--seed", "-1"]])
+def test_bad_options_exit_2_with_a_message_naming_the_option(bad: list[str]):
+    done = run(*bad)
+    assert done.returncode == 2
+    assert bad[0] in done.stderr
+    assert "Traceback" not in done.stderr
