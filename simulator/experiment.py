@@ -35,16 +35,15 @@ def run(
     """
     reps = _replication_numbers(scenario, replications)
     if executor is not None:
-        return _on_executor(executor, scenario, reps, progress)
-    if jobs > 1 and len(reps) > 1:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(reps)), initializer=_ignore_sigint)
+        futures = _submit(executor, scenario, reps)
         try:
-            results = _on_executor(pool, scenario, reps, progress)
+            return _collect(futures, progress)
         except BaseException:
-            _stop(pool)
+            for future in futures:
+                future.cancel()
             raise
-        pool.shutdown()
-        return results
+    if jobs > 1 and len(reps) > 1:
+        return _on_local_pool(scenario, reps, progress, min(jobs, len(reps)))
     return [_serial(scenario, rep, progress) for rep in reps]
 
 
@@ -64,20 +63,30 @@ def _serial(scenario: Scenario, replication: int, progress: Progress | None) -> 
     return simulate(scenario, replication, lambda hours: progress(replication, hours))
 
 
-def _on_executor(
-    executor: Executor, scenario: Scenario, reps: list[int], progress: Progress | None
+def _submit(executor: Executor, scenario: Scenario, reps: list[int]) -> list[Future]:
+    return [executor.submit(simulate, scenario, rep) for rep in reps]
+
+
+def _collect(futures: list[Future], progress: Progress | None) -> list[RunResult]:
+    """Results in submission order; progress as each replication finishes."""
+    for future in as_completed(futures):
+        done = future.result()
+        if progress is not None:
+            progress(done.replication, done.horizon_hours)
+    return [future.result() for future in futures]
+
+
+def _on_local_pool(
+    scenario: Scenario, reps: list[int], progress: Progress | None, workers: int
 ) -> list[RunResult]:
-    futures: list[Future] = [executor.submit(simulate, scenario, rep) for rep in reps]
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
     try:
-        for future in as_completed(futures):
-            done = future.result()
-            if progress is not None:
-                progress(done.replication, done.horizon_hours)
-        return [future.result() for future in futures]
+        results = _collect(_submit(pool, scenario, reps), progress)
     except BaseException:
-        for future in futures:
-            future.cancel()
+        _stop(pool)
         raise
+    pool.shutdown()
+    return results
 
 
 def _ignore_sigint() -> None:
@@ -86,7 +95,15 @@ def _ignore_sigint() -> None:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end the workers at once (after Ctrl-C or an error)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    """End the workers at once (after Ctrl-C or an error); the pool then fails what is left."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    for process in workers:
         process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)  # quick: the pool sees its workers gone
+    for process in workers:
+        process.join()
+    # A worker ended while sending its result leaves half a message that the pool would wait
+    # for forever; with the last write end closed the pool reads end-of-file and gives up.
+    results = getattr(pool, "_result_queue", None)
+    if results is not None:
+        results._writer.close()
+    pool.shutdown(wait=True)

@@ -152,3 +152,14 @@ def test_outputs_reference_python_example_runs(scenario, serial, tmp_path, monke
     printed = capsys.readouterr().out
     assert re.search(r"\d+ trains at Dostyk, longest wait [\d.]+ h", printed)
     assert read_run("runs/tutorial").runs[0].trains == serial[0].trains
+
+
+def test_interrupting_a_pool_run_ends_its_workers(scenario):
+    import multiprocessing
+
+    def interrupt(replication: int, hours: float) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(scenario, replications=4, jobs=2, progress=interrupt)
+    assert multiprocessing.active_children() == []
