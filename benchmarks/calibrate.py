@@ -1,24 +1,23 @@
 """Run the 2022 baseline and write the results table of docs/explanation/calibration.md.
 
     python benchmarks/calibrate.py                    # 10 replications, rewrites the page
-    python benchmarks/calibrate.py --replications 3 --doc /tmp/page.md
+    python benchmarks/calibrate.py --replications 3 --no-write      # a quick look
 
 The table sits between two marker lines of the page; everything else on the page is left as
-it is. The page is replaced in one step, so an interrupted run leaves it untouched.
+it is.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from corridor_measures import TARGETS, Estimate, Target, estimate, measure
+from doc_region import check_counts, open_page, page_options, save_page
 
-from simulator import ScenarioError, load_scenario, run
+from simulator import load_scenario, run
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "baseline-2022.yaml"
@@ -52,62 +51,25 @@ def _format(target: Target, est: Estimate) -> str:
     return f"{est.mean:,.{d}f} ± {est.ci95:,.{d}f} {target.unit}"
 
 
-def replace_region(text: str, body: str) -> str:
-    """The page with the text between the marker lines replaced by `body`."""
-    if text.count(START) != 1 or text.count(END) != 1 or text.index(START) > text.index(END):
-        raise ValueError(f"expected one line {START!r} followed by one line {END!r}")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{body}{END}{tail}"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a file through a temporary file in the same folder, then replace it in one step."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--replications", type=int, default=10, help="default: 10")
-    parser.add_argument("--jobs", type=int, default=2, help="parallel processes (default: 2)")
-    parser.add_argument(
-        "--doc", type=Path, default=DOC, help="page to write (default: %(default)s)"
-    )
+    """Command-line options (a confidence interval needs two replications at least)."""
+    parser = page_options(__doc__.split("\n\n")[0], 10, DOC)
     args = parser.parse_args(argv)
-    if args.replications < 2:
-        parser.error("--replications: expected at least 2 (a confidence interval needs two)")
-    if args.jobs < 1:
-        parser.error("--jobs: expected at least 1")
+    check_counts(parser, args, 2)
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run, measure, print the table and write it into the page; 2 on bad input."""
     args = parse_args(argv)
-    try:
-        page = args.doc.read_text(encoding="utf-8")
-        replace_region(page, "")
-        scenario = load_scenario(SCENARIO)
-    except (OSError, ValueError) as exc:
-        print(f"error: {args.doc}: {exc}", file=sys.stderr)
-        return 2
-    except ScenarioError as exc:
-        print(exc, file=sys.stderr)
+    scenario = open_page(args, START, END, lambda: load_scenario(SCENARIO))
+    if scenario is None:
         return 2
     runs = run(scenario, args.replications, jobs=args.jobs)
     values = measure(scenario, runs, YEAR)
     table = results_table(scenario.name, scenario.seed, {k: estimate(v) for k, v in values.items()})
     print(table)
-    write_atomically(args.doc, replace_region(page, table))
-    print(f"written: {args.doc}")
+    save_page(args, START, END, table)
     return 0
 
 
