@@ -9,10 +9,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from simulator.report import Report
+from simulator.report import Report, summarise
 from simulator.tables import Table
 
 TOP_RESOURCES = 5  # resources listed per year in report.md
+ALL = "all crossings"
 
 
 def _mean_ci(value: float, ci: float, with_ci: bool) -> str:
@@ -59,11 +60,33 @@ def _bottlenecks(report: Report) -> dict[int, dict[str, Any]]:
     return {row["year"]: row for row in report.bottlenecks}
 
 
+def _crossing_names(report: Report) -> list[str]:
+    return list(dict.fromkeys(_both(report, "border").column("name")))
+
+
+def all_crossings(report: Report) -> dict[int, dict[str, Any]]:
+    """Per year, the sum over border crossings: mean and 95% half-width over replications."""
+    sums: dict[tuple[int, int], list[float]] = {}
+    for r in report.yearly.where(kind="border", direction="both"):
+        cell = sums.setdefault((r["replication"], r["year"]), [0.0, 0.0, 0.0])
+        for i, key in enumerate(("tonnes", "teu", "trains")):
+            cell[i] += r[key]
+    table = Table(
+        ("replication", "year", "tonnes", "teu", "trains"),
+        tuple((rep, year, *values) for (rep, year), values in sums.items()),
+    )
+    summary = summarise(table, ("year",), ("tonnes", "teu", "trains"))
+    return {row["year"]: row for row in summary}
+
+
 def run_summary(report: Report) -> str:
     """Per year: tonnes through each border crossing and delivered in total, and the busiest."""
     with_ci = report.replications > 1
-    crossings = list(dict.fromkeys(_both(report, "border").column("name")))
+    crossings = _crossing_names(report)
     cell = {(r["year"], r["name"]): r for r in _both(report, "border")}
+    if len(crossings) > 1:
+        cell.update({(year, ALL): row for year, row in all_crossings(report).items()})
+        crossings.append(ALL)
     total = {r["year"]: r for r in _both(report, "total")}
     busiest = _bottlenecks(report)
     header = ["year", *(f"{c} (t)" for c in crossings), "delivered (t)", "busiest resource"]
@@ -147,6 +170,18 @@ def _crossings(report: Report, with_ci: bool, ci: str) -> str:
                 "; ".join(directions) or "-",
             )
         )
+    if len(_crossing_names(report)) > 1:
+        for year, r in all_crossings(report).items():
+            rows.append(
+                (
+                    year,
+                    ALL,
+                    _mean_ci(r["tonnes_mean"], r["tonnes_ci95"], with_ci),
+                    _mean_ci(r["teu_mean"], r["teu_ci95"], with_ci),
+                    _mean_ci(r["trains_mean"], r["trains_ci95"], with_ci),
+                    "",
+                )
+            )
     for r in _both(report, "total"):
         total = _mean_ci(r["tonnes_mean"], r["tonnes_ci95"], with_ci)
         rows.append((r["year"], "delivered, all flows", total, "", "", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -9,12 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator.records import VISIT_COLUMNS, ResourceInfo
 from simulator.report import REPORT_TABLES, build_report
 from simulator.resource_tables import bottlenecks_table, utilisation
 from simulator.scenario import load_scenario
 from simulator.stats import ci_half_width, queue_at, queue_stats, t_critical
+from simulator.summary import report_markdown, run_summary
 from simulator.tables import Table
-from tests.toy_runs import HOURS_2022, LOTS, VISITS, toy_run
+from tests.toy_runs import HOURS_2022, LOTS, VISITS, columns, toy_run
 
 TUTORIAL = "scenarios/tutorial.yaml"
 
@@ -257,3 +260,48 @@ def test_yearly_rows_add_up_and_utilisation_stays_in_range(rows):
             report.resources.column("queue_mean"), report.resources.column("queue_max"), strict=True
         )
     )
+
+
+def two_crossing_run(replication: int, extra_tonnes: float):
+    """The toy run with a second border crossing, Altynkol, passed by one train in 2022."""
+    run = toy_run(replication)
+    altynkol = (3, 1, 3, 9, 1, 300.0, 300.0, 310.0, 10.0, 0.0, extra_tonnes)
+    return dataclasses.replace(
+        run,
+        resources=(*run.resources, ResourceInfo("altynkol", "node", "border")),
+        visits=columns(VISIT_COLUMNS, [*VISITS, altynkol]),
+    )
+
+
+def test_printed_summary_adds_all_crossings_when_there_are_several(scenario):
+    report = build_report(scenario, [two_crossing_run(0, 500.0), two_crossing_run(1, 700.0)])
+    lines = run_summary(report).splitlines()
+    assert lines[0] == "tutorial: 2 replications, mean ± 95% CI"
+    assert lines[1].split("  ")[0] == "year"
+    assert "all crossings (t)" in lines[1] and "altynkol (t)" in lines[1]
+    # 2022: dostyk 1,100 in both; altynkol 500 and 700; all crossings 1,600 and 1,800
+    half_width = 12.7062047 * 100.0
+    assert f"1,700 ± {half_width:,.0f}" in lines[2]
+    assert "1,100 ± 0" in lines[2]
+    markdown = report_markdown(report, {"horizon_years": 2})
+    assert f"| 2022 | all crossings | 1,700 ± {half_width:,.0f} |" in markdown
+
+
+def test_report_markdown_has_every_section_and_no_ci_for_one_replication(scenario):
+    report = build_report(scenario, [toy_run()])
+    text = report_markdown(report, {"description": "toy", "horizon_years": 2, "seed": 42})
+    for heading in (
+        "# tutorial: yearly report",
+        "## Tonnes through each border crossing",
+        "## Delivered per flow",
+        "## Bottleneck of each year",
+        "## Busiest resources",
+        "## Conservation check",
+    ):
+        assert heading in text
+    assert "±" not in text.split("## Delivered per flow")[0].split("## Tonnes")[1]
+    assert (
+        "| 2023 | dostyk | 4,000 | 90 | 2 | aktogay>urumqi: 3,000; urumqi>aktogay: 1,000 |" in text
+    )
+    assert "| 0 | 632 | 588 | 44 | passed |" in text
+    assert "all crossings" not in run_summary(report)
