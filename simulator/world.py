@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import simpy
@@ -91,16 +90,12 @@ class Train:
     lots: Batch
     route: tuple[str, ...]
     position: int
+    teu: float = field(init=False)  # on board; a train's lots never change
+    tonnes: float = field(init=False)  # cargo tonnes on board
 
-    @cached_property
-    def teu(self) -> float:
-        """TEU on board (a train's lots never change, so it is worked out once)."""
-        return len(self.lots) * self.flow.teu_per_lot
-
-    @cached_property
-    def tonnes(self) -> float:
-        """Cargo tonnes on board."""
-        return len(self.lots) * self.flow.tonnes_per_lot
+    def __post_init__(self) -> None:
+        self.teu = len(self.lots) * self.flow.teu_per_lot
+        self.tonnes = len(self.lots) * self.flow.tonnes_per_lot
 
 
 @dataclass
