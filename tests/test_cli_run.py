@@ -20,7 +20,8 @@ from simulator.scenario import load_scenario
 from simulator.tables import Table
 
 REPO = Path(__file__).resolve().parent.parent
-TUTORIAL = "scenarios/tutorial.yaml"
+TUTORIAL = "scenarios/tutorial.yaml"  # relative: for tests run inside `workspace`
+TUTORIAL_FILE = str(REPO / TUTORIAL)
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def first_run_and_output(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "tutorial"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        code = cli.main(["run", str(REPO / TUTORIAL), "--replications", "2", "--out", str(out)])
+        code = cli.main(["run", TUTORIAL_FILE, "--replications", "2", "--out", str(out)])
     assert code == 0
     return out, printed.getvalue()
 
@@ -87,7 +88,7 @@ def test_records_are_compressed(first_run):
 
 def test_existing_run_directory_is_refused_without_overwrite(first_run, capsys):
     before = csv_files(first_run)
-    code = cli.main(["run", TUTORIAL, "--out", str(first_run)])
+    code = cli.main(["run", TUTORIAL_FILE, "--out", str(first_run)])
     assert code == 2
     assert "already exists; add --overwrite" in capsys.readouterr().err
     assert csv_files(first_run) == before
@@ -111,7 +112,7 @@ def test_report_rebuilds_identical_tables_without_simulating(first_run, monkeypa
 
 def test_two_jobs_give_the_same_yearly_csv_as_one(first_run, tmp_path):
     out = tmp_path / "parallel"
-    code = cli.main(["run", TUTORIAL, "--replications", "2", "--jobs", "2", "--out", str(out)])
+    code = cli.main(["run", TUTORIAL_FILE, "--replications", "2", "--jobs", "2", "--out", str(out)])
     assert code == 0
     assert filecmp.cmp(out / "yearly.csv", first_run / "yearly.csv", shallow=False)
     assert filecmp.cmp(out / "resources.csv", first_run / "resources.csv", shallow=False)
@@ -149,7 +150,7 @@ def test_bad_input_exits_2_with_a_clear_message(workspace, capsys, argv, message
 
 def test_bad_options_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
-        cli.main(["run", TUTORIAL, "--jobs", "0"])
+        cli.main(["run", TUTORIAL_FILE, "--jobs", "0"])
     assert exc.value.code == 2
     assert "--jobs: expected at least 1" in capsys.readouterr().err
 
@@ -189,7 +190,7 @@ def test_ctrl_c_during_overwrite_keeps_the_old_run(first_run, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(export, "write_tables", interrupt)
-    argv = ["run", TUTORIAL, "--replications", "1", "--out", str(first_run), "--overwrite"]
+    argv = ["run", TUTORIAL_FILE, "--replications", "1", "--out", str(first_run), "--overwrite"]
     assert cli.main(argv) == 130
     assert csv_files(first_run) == before
     assert hidden(first_run.parent) == []
@@ -208,13 +209,13 @@ def test_missing_chart_modules_give_a_clear_error(first_run, monkeypatch, capsys
     monkeypatch.setitem(sys.modules, "simulator.charts", None)
     assert cli.main(["plot", str(first_run)]) == 2
     assert "charts are not available" in capsys.readouterr().err
-    assert cli.main(["run", TUTORIAL, "--plots", "--out", str(first_run.parent / "p")]) == 2
+    assert cli.main(["run", TUTORIAL_FILE, "--plots", "--out", str(first_run.parent / "p")]) == 2
     assert not (first_run.parent / "p").exists()
 
 
 def test_plots_are_written_before_the_rename(tmp_path):
     out = tmp_path / "plotted"
-    argv = ["run", TUTORIAL, "--replications", "1", "--plots", "--out", str(out)]
+    argv = ["run", TUTORIAL_FILE, "--replications", "1", "--plots", "--out", str(out)]
     assert cli.main(argv) == 0
     assert (out / "report.html").is_file()
     assert (out / "charts" / "yearly-crossings.png").is_file()

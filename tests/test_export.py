@@ -17,7 +17,7 @@ from simulator.scenario import load_scenario
 from simulator.tables import Table
 from tests.toy_runs import toy_run
 
-TUTORIAL = "scenarios/tutorial.yaml"
+TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from simulator.summary import report_markdown, run_summary
 from simulator.tables import Table
 from tests.toy_runs import HOURS_2022, LOTS, VISITS, columns, toy_run
 
-TUTORIAL = "scenarios/tutorial.yaml"
+TUTORIAL = Path(__file__).resolve().parent.parent / "scenarios" / "tutorial.yaml"
 
 
 @pytest.fixture(scope="module")
