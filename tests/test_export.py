@@ -243,3 +243,25 @@ def test_records_decode_by_hand_as_documented(written):
     ):
         np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-6)
     np.testing.assert_array_equal(train, v["train"])
+
+
+def test_scenario_yaml_of_an_extending_scenario_reads_back_equal(tmp_path):
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(
+        f"extends: {TUTORIAL}\n"
+        "name: more ore\n"
+        "flows:\n"
+        "  - id: ore-east\n"
+        "    tonnes_per_year: 4_000_000\n"
+        "changes:\n"
+        "  - date: 2022-07-01\n"
+        "    node: dostyk\n"
+        "    set: {slots: 4}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(variant, ["warmup_days=30"])
+    write_run(tmp_path / "run", scenario, [toy_run()])
+    back = load_scenario(tmp_path / "run" / "scenario.yaml")
+    assert back == scenario
+    assert len(back.changes) == 2 and back.flows[1].tonnes_per_year == 4_000_000
+    assert "extends" not in (tmp_path / "run" / "scenario.yaml").read_text()
