@@ -4,7 +4,7 @@ yearly tables show where the bottleneck moves; the how-to that compares them run
 Runs are squeezed into two years (benchmarks/bottlenecks.py `squeeze`): 2022 as it was, then a
 2023 carrying 2027's demand (+10% a year for five years) with every dated change and opening of
 the scenario moved to 1 January 2023. One replication each, seed fixed by the scenario; the
-thresholds sit far from the values seen (stated next to each), so they hold for any seed.
+thresholds sit far from the values seen (stated next to each), so they do not hang on this seed.
 The how-to's commands run with the squeeze added as `--set` options and `--replications 1`.
 """
 
