@@ -179,6 +179,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         charts, html = _chart_modules()
 
         def extras(directory: Path, report: Report) -> None:
+            """Charts and report.html into the run directory before it is renamed into place."""
             _write_charts(charts, report, directory / "charts", "png")
             html.write_html_report(report, directory / "report.html")
 

@@ -41,7 +41,7 @@ import numpy as np
 from simulator.flow_tables import flows_table, transit_table
 from simulator.model import Scenario
 from simulator.periods import Periods, month_periods, year_periods
-from simulator.records import RunResult
+from simulator.records import ResourceInfo, RunResult
 from simulator.resource_tables import (
     bottlenecks_table,
     monthly_table,
@@ -172,7 +172,7 @@ def _entity_rank(run: RunResult) -> dict[tuple[str, str], int]:
     return rank
 
 
-def _yearly_kinds(info) -> tuple[str, ...]:
+def _yearly_kinds(info: ResourceInfo) -> tuple[str, ...]:
     """The yearly kinds a resource's visits count under."""
     if info.kind == "node":
         return ("border", "node") if info.node_kind == "border" else ("node",)
