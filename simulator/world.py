@@ -42,9 +42,8 @@ class RowBuffer(Columns):
     def flush(self) -> None:
         """Copy the pending rows into the columns."""
         if self.rows:
-            columns = zip(*self.rows, strict=True)
-            named = zip(self.dtypes.items(), columns, strict=True)
-            self.extend(**{k: np.array(c, dtype=t) for (k, t), c in named})
+            table = np.array(self.rows, dtype=np.dtype(list(self.dtypes.items())))
+            self.extend(**{k: table[k] for k in self.dtypes})
             self.rows = []
 
     def append(self, **values: float) -> None:
