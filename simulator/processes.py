@@ -199,6 +199,8 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
     env = w.env
     route = train.route
     cargo = 0 if train.flow.flow.cargo == "container" else 1
+    number, teu, tonnes = train.number, train.teu, train.tonnes
+    add_visit = w.visits.add  # record_visit without the extra call, for every node visit
     i = train.position
     if not handle_first:
         yard = yield from travel(w, train, route[i], route[i + 1], yard)
@@ -216,20 +218,10 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
                 yield env.event()  # closed for good: the train waits past the horizon
             if entry > env.now or others_due_now(env):
                 yield env.timeout(entry - env.now)
-            record_visit(
-                w,
-                node.exchange_resource,
-                train.number,
-                prev,
-                nxt,
-                cargo,
-                arrive,
-                entry,
-                entry,
-                gap,
-                train.teu,
-                train.tonnes,
-            )
+            add_visit(
+                node.exchange_resource, prev, nxt, number, cargo, arrive, entry, entry, gap,
+                teu, tonnes,
+            )  # fmt: skip
         start = end = env.now
         busy = 0.0
         if node.slots is not None:
@@ -242,20 +234,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
                 yield env.timeout(busy)
             node.slots.release()
             end = env.now
-        record_visit(
-            w,
-            node.resource,
-            train.number,
-            prev,
-            nxt,
-            cargo,
-            arrive,
-            start,
-            end,
-            busy,
-            train.teu,
-            train.tonnes,
-        )
+        add_visit(node.resource, prev, nxt, number, cargo, arrive, start, end, busy, teu, tonnes)
         if nxt_id is None:
             deliver(w, train)
             if yard is not None:
@@ -296,20 +275,11 @@ def travel(w: World, train: Train, a: str, b: str, yard) -> Proc:
     if sec.noise is not None:
         running *= sec.noise()
     yield env.timeout(running)
-    record_visit(
-        w,
-        sec.resource,
-        train.number,
-        w.node_index[a],
-        w.node_index[b],
-        0 if train.flow.flow.cargo == "container" else 1,
-        arrive,
-        entry,
-        env.now,
-        gap,
-        train.teu,
-        train.tonnes,
-    )
+    w.visits.add(  # record_visit without the extra call: this runs for every section
+        sec.resource, w.node_index[a], w.node_index[b], train.number,
+        0 if train.flow.flow.cargo == "container" else 1, arrive, entry, env.now, gap,
+        train.teu, train.tonnes,
+    )  # fmt: skip
     return next_yard
 
 
