@@ -29,6 +29,7 @@ class Gate:
         self._next_free = {1: 0.0, -1: 0.0}
         # most track counts never change: then the answer is known without a look-up
         self._tracks_vary = tracks is not None and len(tracks.hours) > 1
+        self._rate_varies = len(trains_per_day.hours) > 1
         self._always_shared = tracks is not None and tracks.values[0] < 2
 
     def is_shared(self, hour: float) -> bool:
@@ -48,9 +49,10 @@ class Gate:
         Returns (inf, 0) when the gate never opens again within its timeline.
         """
         shared = self.is_shared(arrival)
-        nxt = max(self._next_free.values()) if shared else self._next_free[direction]
-        entry = max(arrival, nxt)
-        rate = self._rate.at(entry)
+        free = self._next_free
+        nxt = max(free[1], free[-1]) if shared else free[direction]
+        entry = arrival if arrival > nxt else nxt  # max(arrival, nxt), as when nxt == arrival
+        rate = self._rate.at(entry) if self._rate_varies else self._rate.values[0]
         while rate <= 0:
             reopen = self._rate.next_change(entry)
             if reopen is None:
