@@ -270,7 +270,9 @@ def travel(w: World, train: Train, a: str, b: str, yard) -> Proc:
         yield env.timeout(entry - arrive)
     if yard is not None:
         yard.release()
-    kmh = sec.capacity.km_per_hour.at(entry)
+    kmh = sec.fixed_kmh
+    if kmh is None:
+        kmh = sec.capacity.km_per_hour.at(entry)
     running = sec.section.length_km / kmh
     if sec.noise is not None:
         running *= sec.noise()

@@ -106,6 +106,11 @@ class SectionState:
     gate: Gate
     resource: int
     noise: Sampler | None
+    fixed_kmh: float | None = field(init=False)  # the speed when it never changes
+
+    def __post_init__(self) -> None:
+        speed = self.capacity.km_per_hour
+        self.fixed_kmh = speed.values[0] if len(speed.hours) == 1 else None
 
 
 @dataclass
