@@ -163,10 +163,14 @@ class World:
     next_train: int = 0
     backlog: list[tuple[int, int, float, float]] = field(default_factory=list)
     released_months: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+    section_by_pair: dict[tuple[str, str], SectionState] = field(default_factory=dict)
 
     def section(self, a: str, b: str) -> SectionState:
         """The section joining two nodes."""
-        return self.sections[frozenset((a, b))]
+        sec = self.section_by_pair.get((a, b))
+        if sec is None:  # remembered by ordered pair: no frozenset per call
+            sec = self.section_by_pair[(a, b)] = self.sections[frozenset((a, b))]
+        return sec
 
     def train_type(self, cargo: str, a: str, b: str) -> TrainType:
         """The train type that carries `cargo` on the section from a to b."""
