@@ -6,8 +6,10 @@ and replication give identical records, in any process, in any order.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import simpy
@@ -129,18 +131,35 @@ def start_processes(w: World) -> None:
     w.env.process(year_end_tally(w))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the event loop, then restore it.
+
+    A run leaves no cyclic garbage (reference counting frees trains, events and rows), so
+    the collector would only walk the heap again and again: about 8% of a 10-year run.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_until(env: simpy.Environment, horizon: float, progress: ProgressFn | None) -> int:
     """Step the event loop to the horizon, reporting progress; returns events processed."""
     events = 0
     t = 0.0
     peek, step = env.peek, env.step  # bound once: this loop runs for every event
-    while t < horizon:
-        t = min(horizon, t + CHUNK_HOURS)
-        while peek() < t:
-            step()
-            events += 1
-        if progress is not None:
-            progress(t)
+    with collector_paused():
+        while t < horizon:
+            t = min(horizon, t + CHUNK_HOURS)
+            while peek() < t:
+                step()
+                events += 1
+            if progress is not None:
+                progress(t)
     return events
 
 
