@@ -76,9 +76,9 @@ def fastest(runs: list[dict]) -> dict:
 
 
 def line(name: str, r: dict) -> str:
-    """Wall time, trains/s, events/s and peak memory of one measurement."""
+    """Wall time (and CPU time), trains/s, events/s and peak memory of one measurement."""
     return (
-        f"{name:<22} wall {r['wall_s']:7.2f} s   trains {r['trains']:>9,} "
+        f"{name:<22} wall {r['wall_s']:6.2f} s (cpu {r['cpu_s']:6.2f} s)   trains {r['trains']:>9,} "
         f"({r['trains'] / r['wall_s']:>8,.0f}/s)   SimPy events {r['events']:>11,} "
         f"({r['events'] / r['wall_s']:>9,.0f}/s)   peak memory {r['peak_mb']:7.1f} MB"
     )
@@ -109,6 +109,7 @@ def report(args: argparse.Namespace, m: dict[str, dict]) -> list[str]:
     out = [
         f"corridor: {args.years} years, demand x{args.scale:g}, seed {args.seed}, "
         f"best of {args.repeat} run(s) each",
+        f"scenario: {eng['shape']}",
         f"records kept by the engine: {eng['visits']:,} visits, {eng['lots']:,} lots, "
         f"{eng['records_mb']:.1f} MB",
         line("engine", eng),
@@ -118,6 +119,7 @@ def report(args: argparse.Namespace, m: dict[str, dict]) -> list[str]:
     if "reference" in m:
         ratio = eng["wall_s"] / m["reference"]["wall_s"]
         out += [line("plain SimPy reference", m["reference"])]
+        out += [f"reference replays {m['reference']['visits']:,} visits of the engine's trains"]
         out += [f"engine / reference wall time: {ratio:.2f}"]
         within = f"engine within {REFERENCE_RATIO}x of the plain SimPy reference ({ratio:.2f}x)"
         goals.append(verdict(ratio <= REFERENCE_RATIO, within))
