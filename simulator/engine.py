@@ -136,7 +136,7 @@ def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the event loop, then restore it.
 
     A run leaves no cyclic garbage (reference counting frees trains, events and rows), so
-    the collector would only walk the heap again and again: about 8% of a 10-year run.
+    the collector would only walk the heap again and again: 5-8% of a 10-year run.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -51,7 +51,7 @@ class Gate:
         shared = self.is_shared(arrival)
         free = self._next_free
         nxt = max(free[1], free[-1]) if shared else free[direction]
-        entry = arrival if arrival > nxt else nxt  # max(arrival, nxt), as when nxt == arrival
+        entry = arrival if arrival > nxt else nxt  # max(arrival, nxt) without the call
         rate = self._rate.at(entry) if self._rate_varies else self._rate.values[0]
         while rate <= 0:
             reopen = self._rate.next_change(entry)

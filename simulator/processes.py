@@ -2,7 +2,8 @@
 
 A train is a process; its lots are arrays that move with it. Formation times come from numpy on
 the lot arrays (one event per train), sections cost one timeout per train (headway gates), and
-handling costs a request, a timeout and a release at nodes that have slots.
+handling costs a timeout at nodes that have slots (and a request event only when it must wait,
+or when other events are due at the same instant).
 """
 
 from __future__ import annotations
