@@ -3,7 +3,7 @@
 25 nodes, 27 sections and 13 flows shaped like the China–Kazakhstan corridor: container and bulk,
 two gauge-change borders with exchange limits and yards, handling at eleven nodes, single- and
 double-track sections, a sea-rail flow, dated upgrades, a dated closure and random breakdowns.
-Demand is inflated to about 24,000 trains a year so that the engine, not the set-up, is measured.
+Demand is inflated to about 25,000 trains a year so that the engine, not the set-up, is measured.
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def _on(years: int, fraction: float) -> dt.date:
 
 
 def _node(node_id: str, kind: str, gauge: Any, slots: int | None, hours: float | None) -> dict:
+    """A node dict: handling where it has slots, exchange limit and yard at gauge changes."""
     out: dict[str, Any] = {"id": node_id, "kind": kind, "gauge_mm": gauge}
     if slots is not None:
         out["handling"] = {
@@ -150,15 +151,24 @@ def _node(node_id: str, kind: str, gauge: Any, slots: int | None, hours: float |
     return out
 
 
-def _section(a: str, b: str, km: float, kmd: float, tracks: int, tpd: float, gauge: int) -> dict:
+def _section(
+    a: str,
+    b: str,
+    length_km: float,
+    km_per_day: float,
+    tracks: int,
+    trains_per_day: float,
+    gauge_mm: int,
+) -> dict:
+    """A section dict; single-track sections get running-time noise."""
     return {
         "from": a,
         "to": b,
-        "length_km": float(km),
-        "km_per_day": float(kmd),
+        "length_km": float(length_km),
+        "km_per_day": float(km_per_day),
         "tracks": tracks,
-        "trains_per_day": float(tpd),
-        "gauge_mm": gauge,
+        "trains_per_day": float(trains_per_day),
+        "gauge_mm": gauge_mm,
         "running_cv": 0.1 if tracks == 1 else 0.0,
     }
 
@@ -166,6 +176,7 @@ def _section(a: str, b: str, km: float, kmd: float, tracks: int, tpd: float, gau
 def _flow(
     fid: str, cargo: str, volume: float, growth: float, route: tuple, scale: float, lot: float
 ) -> dict:
+    """A flow dict on a fixed route, its demand times `scale` and its lot size times `lot`."""
     out: dict[str, Any] = {"id": fid, "origin": route[0], "destination": route[-1], "cargo": cargo}
     out |= {"growth_per_year": growth, "route": list(route)}
     if cargo == "container":

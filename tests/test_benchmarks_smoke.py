@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "engine_speed.py"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+SCRIPT = BENCHMARKS / "engine_speed.py"
+COMMAND = "python benchmarks/engine_speed.py"
+
+
+def readme_commands() -> list[list[str]]:
+    """Options of every benchmark command written in benchmarks/README.md."""
+    lines = (BENCHMARKS / "README.md").read_text(encoding="utf-8").splitlines()
+    return [shlex.split(line.split("#")[0])[2:] for line in lines if line.startswith(COMMAND)]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -18,8 +28,19 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_tiny_run_prints_every_figure_and_a_verdict_per_goal():
-    done = run("--years", "1", "--scale", "0.02", "--seed", "3")
+def test_every_readme_command_has_options_the_script_accepts():
+    spec = importlib.util.spec_from_file_location("engine_speed", SCRIPT)
+    engine_speed = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(engine_speed)  # only its option parser is used
+    commands = readme_commands()
+    assert len(commands) == 3
+    for options in commands:
+        assert engine_speed.parse_args(options).part is None, options
+
+
+def test_readme_tiny_run_prints_every_figure_and_a_verdict_per_goal():
+    tiny = next(c for c in readme_commands() if c[:2] == ["--years", "1"])
+    done = run(*tiny)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     for name in ("engine", "engine, half lot size", "plain SimPy reference"):
