@@ -16,6 +16,7 @@ import simpy
 
 from simulator.demand import lot_times
 from simulator.lots import Batch, DemandQueue
+from simulator.model import TrainType
 from simulator.world import FlowState, Pool, Train, World
 
 Proc = Generator[simpy.Event, object, None]
@@ -30,12 +31,12 @@ def others_due_now(env: simpy.Environment) -> bool:
     return env.peek() <= env.now
 
 
-def capacity_in_lots(w: World, flow: FlowState, cargo_size: float | None) -> int:
+def capacity_in_lots(flow: FlowState, cargo_size: float | None) -> int:
     """Whole lots that fill one train of the given size (at least one)."""
     return max(1, int(math.floor((cargo_size or 0) / flow.flow.lot_size + 1e-9)))
 
 
-def train_size(ttype) -> float | None:
+def train_size(ttype: TrainType) -> float | None:
     """A train type's size in its flow unit (TEU or tonnes)."""
     return ttype.teu_per_train if ttype.cargo == "container" else ttype.tonnes_per_train
 
@@ -54,7 +55,7 @@ def origin_formation(
     """Form trains of a flow at its origin from lots released in [start_h, end_h)."""
     env = w.env
     ttype = w.train_type(fs.flow.cargo, route[0], route[1])
-    cap = capacity_in_lots(w, fs, train_size(ttype))
+    cap = capacity_in_lots(fs, train_size(ttype))
     queue = DemandQueue(
         w.calendar.year_bounds(),
         start_h,
@@ -86,7 +87,7 @@ def origin_formation(
 def pool_formation(w: World, pool: Pool) -> Proc:
     """Form trains from a pool whose lots arrive with events (transshipment, ships)."""
     env = w.env
-    cap = capacity_in_lots(w, pool.flow, train_size(pool.train_type))
+    cap = capacity_in_lots(pool.flow, train_size(pool.train_type))
     buffer = pool.buffer
     while True:
         if len(buffer) == 0:

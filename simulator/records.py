@@ -149,15 +149,6 @@ class Columns:
     def __post_init__(self) -> None:
         self.data = {k: np.empty(1024, dtype=t) for k, t in self.dtypes.items()}
 
-    def append(self, **values: Any) -> None:
-        """Add one row."""
-        if self.size == len(next(iter(self.data.values()))):
-            for k, arr in self.data.items():
-                self.data[k] = np.resize(arr, 2 * len(arr))
-        for k, v in values.items():
-            self.data[k][self.size] = v
-        self.size += 1
-
     def extend(self, **values: np.ndarray) -> None:
         """Add many rows at once (all arrays of one length)."""
         n = len(next(iter(values.values())))

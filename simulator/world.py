@@ -6,6 +6,7 @@ independent tallies that the conservation check compares at the end.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -195,12 +196,15 @@ class World:
         self.live[train.number] = train
         return train
 
+    @functools.cached_property
+    def month_starts(self) -> np.ndarray:
+        """First hour of each calendar month of the horizon (worked out once per run)."""
+        return np.array([m[2] for m in self.calendar.month_bounds()])
+
     def release(self, flow: FlowState, times: np.ndarray) -> None:
         """Count lots released by demand, by month, for conservation and the flows table."""
         flow.released_lots += len(times)
-        months = self.calendar.month_bounds()
-        starts = np.array([m[2] for m in months])
-        idx = np.searchsorted(starts, times, side="right") - 1
+        idx = np.searchsorted(self.month_starts, times, side="right") - 1
         for m, n in zip(*np.unique(idx, return_counts=True), strict=True):
             self.released_months[(flow.index, int(m))] += int(n)
 
