@@ -20,10 +20,10 @@ from types import ModuleType
 from simulator import __version__
 from simulator.errors import BrisimError, ConservationError, ScenarioError
 from simulator.experiment import run as run_replications
-from simulator.export import check_target, read_run, rebuild_report, write_run
+from simulator.export import RECORDS_CHOICES, check_target, read_run, rebuild_report, write_run
 from simulator.model import Scenario
 from simulator.progress import ProgressBar
-from simulator.report import Report, build_report
+from simulator.report import Report
 from simulator.scenario import json_schema, load_scenario
 from simulator.summary import run_summary
 from simulator.timeline import Calendar
@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=False,
         help="also write charts/ and report.html (default: --no-plots)",
+    )
+    p.add_argument(
+        "--records",
+        choices=RECORDS_CHOICES,
+        default="first",
+        help="replications that keep train-by-train records in records/ (default: first); "
+        "every replication keeps its tables",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -194,6 +201,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         wall_seconds=time.perf_counter() - started,
         extras=extras,
+        records=args.records,
     )
     print(run_summary(report))
     print(f"run directory: {out} (open {out / 'report.md'})")
@@ -212,16 +220,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
     """Charts of a run directory (and a comparison with another run) into RUN_DIR/charts."""
     charts, _ = _chart_modules()
     run_dir = Path(args.run_dir)
-    saved = read_run(run_dir)
-    report = build_report(saved.scenario, saved.runs)
+    report = read_run(run_dir).report()
     directory = run_dir / "charts"
     written = _write_charts(charts, report, directory, args.format)
     if args.other_dir:
         other_dir = Path(args.other_dir)
-        other = read_run(other_dir)
         fig = charts.compare_runs(
             report,
-            build_report(other.scenario, other.runs),
+            read_run(other_dir).report(),
             _label(run_dir),
             _label(other_dir),
         )

@@ -1,7 +1,8 @@
 """The run directory: written whole to a temporary sibling and renamed into place, and read back.
 
 Layout (every file and column: docs/reference/outputs.md): scenario.yaml, manifest.json,
-one CSV per report table, report.md, and records/ with each replication's compressed records.
+one CSV per report table, report.md, and records/ with every replication's tables and the
+train-by-train records of the replications asked for (by default the first).
 A run directory is never seen half-written: an interrupted write leaves the old one (or none).
 """
 
@@ -27,7 +28,9 @@ from simulator.errors import OutputError
 from simulator.model import Scenario
 from simulator.record_files import compact, read_records, write_records
 from simulator.records import RunResult
-from simulator.report import Report, build_report
+from simulator.replication_files import read_replication_tables, write_replication_tables
+from simulator.replication_tables import ReplicationTables, replication_tables
+from simulator.report import Report, assemble_report
 from simulator.scenario import load_scenario, scenario_to_yaml
 from simulator.summary import report_markdown
 
@@ -35,7 +38,9 @@ SCENARIO_FILE = "scenario.yaml"
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "report.md"
 RECORDS_DIR = "records"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+RECORDS_CHOICES = ("first", "all", "none")
+"""Which replications keep their train-by-train records; every one keeps its tables."""
 LIBRARIES = ("numpy", "simpy", "pydantic", "networkx", "PyYAML", "tqdm", "matplotlib")
 
 Extras = Callable[[Path, Report], None]
@@ -44,12 +49,24 @@ Extras = Callable[[Path, Report], None]
 
 @dataclass(frozen=True)
 class SavedRun:
-    """A run directory read back: the resolved scenario, each replication's records, the manifest."""
+    """A run directory read back: the resolved scenario, its records, the manifest.
+
+    `runs` holds the replications whose train-by-train records were kept (see `write_run`);
+    `tables` the saved tables of the others, so `report()` covers every replication.
+    """
 
     directory: Path
     scenario: Scenario
     runs: tuple[RunResult, ...]
     manifest: dict[str, Any]
+    tables: tuple[ReplicationTables, ...] = ()
+
+    def report(self) -> Report:
+        """Every table, recomputed from the records where kept, else from the saved tables."""
+        horizon = self.scenario.horizon_years
+        parts = [replication_tables(run, horizon) for run in self.runs] + list(self.tables)
+        parts.sort(key=lambda p: self.manifest["replication_numbers"].index(p.replication))
+        return assemble_report(self.scenario, parts)
 
 
 def check_target(directory: str | Path, overwrite: bool) -> None:
@@ -78,21 +95,29 @@ def write_run(
     overwrite: bool = False,
     wall_seconds: float | None = None,
     extras: Extras | None = None,
+    records: str = "first",
 ) -> Report:
     """Write a complete run directory atomically and return the report it holds.
 
-    Record times are stored to the second, and the report is built from the records as
-    stored, so `rebuild_report` on the directory gives identical tables.
+    `records` (one of RECORDS_CHOICES) says which replications keep their train-by-train
+    records; every replication keeps its tables. Record times are stored to the second and the
+    report is built from the records as stored, so `rebuild_report` gives identical tables.
     """
+    if records not in RECORDS_CHOICES:
+        raise ValueError(f"records must be one of {', '.join(RECORDS_CHOICES)}, not {records!r}")
     target = Path(directory)
     check_target(target, overwrite)
     stored = [compact(run) for run in runs]
-    report = build_report(scenario, stored)
+    if not stored:
+        raise ValueError("a run directory needs at least one replication")
+    parts = [replication_tables(run, scenario.horizon_years) for run in stored]
+    report = assemble_report(scenario, parts)
+    kept = _kept(stored, records)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     try:
         partial.chmod(0o755)
-        _write_contents(partial, scenario, stored, report, wall_seconds)
+        _write_contents(partial, scenario, stored, parts, kept, report, wall_seconds)
         if extras is not None:
             extras(partial, report)
         _publish(partial, target, overwrite)
@@ -120,10 +145,18 @@ def _publish(partial: Path, target: Path, overwrite: bool) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _kept(runs: Sequence[RunResult], records: str) -> list[int]:
+    """Replication numbers whose train-by-train records are written."""
+    numbers = [run.replication for run in runs]
+    return {"all": numbers, "first": numbers[:1], "none": []}[records]
+
+
 def _write_contents(
     directory: Path,
     scenario: Scenario,
     runs: Sequence[RunResult],
+    parts: Sequence[ReplicationTables],
+    kept: Sequence[int],
     report: Report,
     wall_seconds: float | None,
 ) -> None:
@@ -131,10 +164,12 @@ def _write_contents(
     (directory / SCENARIO_FILE).write_text(text, encoding="utf-8")
     records = directory / RECORDS_DIR
     records.mkdir()
-    for run in runs:
-        write_records(records, run)
+    for run, part in zip(runs, parts, strict=True):
+        write_replication_tables(records, part)
+        if run.replication in kept:
+            write_records(records, run)
     write_tables(directory, report, scenario)
-    manifest = _manifest(scenario, runs, _sha256(text), wall_seconds)
+    manifest = _manifest(scenario, runs, _sha256(text), wall_seconds, kept)
     (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
@@ -143,7 +178,11 @@ def _sha256(text: str) -> str:
 
 
 def _manifest(
-    scenario: Scenario, runs: Sequence[RunResult], sha: str, wall_seconds: float | None
+    scenario: Scenario,
+    runs: Sequence[RunResult],
+    sha: str,
+    wall_seconds: float | None,
+    kept: Sequence[int],
 ) -> dict[str, Any]:
     return {
         "format": FORMAT_VERSION,
@@ -157,6 +196,7 @@ def _manifest(
         "seed": scenario.seed,
         "replications": len(runs),
         "replication_numbers": [run.replication for run in runs],
+        "records_kept": list(kept),
         "horizon_years": scenario.horizon_years,
         "warmup_days": scenario.warmup_days,
         "wall_seconds": round(wall_seconds if wall_seconds is not None else 0.0, 3),
@@ -239,24 +279,35 @@ def read_run(directory: str | Path) -> SavedRun:
             f"{path / SCENARIO_FILE} differs from the scenario that was run (its SHA-256 does "
             f"not match {MANIFEST_FILE}); run the scenario again instead of editing it here"
         )
+    if manifest.get("format") != FORMAT_VERSION:
+        raise OutputError(
+            f"{manifest_path}: written by brisim {manifest.get('version', '?')} in run directory "
+            f"format {manifest.get('format', '?')}; this brisim reads format {FORMAT_VERSION}, "
+            "so run the scenario again"
+        )
     scenario = load_scenario(path / SCENARIO_FILE)
-    runs = []
-    for rep in manifest.get("replication_numbers", []):
-        try:
-            runs.append(read_records(path / RECORDS_DIR, int(rep)))
-        except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
-            raise OutputError(
-                f"{path / RECORDS_DIR}: the records of replication {rep} are missing or "
-                f"damaged ({exc})"
-            ) from None
-    if not runs:
+    numbers = [int(rep) for rep in manifest.get("replication_numbers", [])]
+    if not numbers:
         raise OutputError(f"{path / MANIFEST_FILE}: lists no replications")
-    return SavedRun(path, scenario, tuple(runs), manifest)
+    kept = [int(rep) for rep in manifest.get("records_kept", numbers)]
+    records = path / RECORDS_DIR
+    runs, tables = [], []
+    for rep in numbers:
+        try:
+            if rep in kept:
+                runs.append(read_records(records, rep))
+            else:
+                tables.append(read_replication_tables(records, rep))
+        except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+            raise OutputError(
+                f"{records}: the records of replication {rep} are missing or damaged ({exc})"
+            ) from None
+    return SavedRun(path, scenario, tuple(runs), manifest, tuple(tables))
 
 
 def rebuild_report(directory: str | Path) -> Report:
     """Rebuild every table and report.md of a run directory from its records (no simulation)."""
     saved = read_run(directory)
-    report = build_report(saved.scenario, saved.runs)
+    report = saved.report()
     write_tables(saved.directory, report, saved.scenario)
     return report

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.stats import grouped_totals
 from simulator.timeline import Calendar
 
 
@@ -61,3 +62,21 @@ def _after_warmup(bounds: list[tuple[int, int, float, float]], warmup_hours: flo
         hi=np.array([k[3] for k in kept], dtype=float),
         full_hours=np.array([k[4] for k in kept], dtype=float),
     )
+
+
+def period_totals(
+    group: np.ndarray,
+    n_groups: int,
+    hours: np.ndarray,
+    periods: Periods,
+    tonnes: np.ndarray,
+    teu: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tonnes, TEU and rows per (group, period), at index group * len(periods) + period.
+
+    Rows whose hour falls in no period (warm-up, past the horizon) are left out.
+    """
+    pi = periods.index(hours)
+    ok = pi >= 0
+    key = np.asarray(group)[ok].astype(np.int64) * len(periods) + pi[ok]
+    return grouped_totals(key, n_groups * len(periods), np.asarray(tonnes)[ok], np.asarray(teu)[ok])

@@ -38,19 +38,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.flow_tables import flows_table, transit_table
 from simulator.model import Scenario
-from simulator.periods import Periods, month_periods, year_periods
-from simulator.records import ResourceInfo, RunResult
-from simulator.resource_tables import (
-    bottlenecks_table,
-    monthly_table,
-    queues_table,
-    resources_table,
+from simulator.records import RunResult
+from simulator.replication_tables import (
+    CONSERVATION_COLUMNS,
+    ReplicationTables,
+    conservation_table,
+    markers_table,
+    replication_tables,
 )
-from simulator.stats import ci_half_width, grouped_totals
+from simulator.resource_tables import bottlenecks_table, queues_table
+from simulator.stats import ci_half_width
 from simulator.tables import Table
-from simulator.timeline import Calendar
+from simulator.yearly_tables import (
+    NO_NODE,
+    TOTAL_NAME,
+    YEARLY_COLUMNS,
+    YEARLY_KINDS,
+    combine_yearly,
+)
 
 REPORT_TABLES = (
     "yearly",
@@ -66,25 +72,20 @@ REPORT_TABLES = (
     "markers",
     "conservation",
 )
-YEARLY_COLUMNS = ("replication", "year", "kind", "name", "direction", "tonnes", "teu", "trains")
-YEARLY_KINDS = ("border", "node", "section", "flow", "total")
-CONSERVATION_COLUMNS = (
-    "replication",
-    "flow",
-    "released_tonnes",
-    "delivered_tonnes",
-    "on_trains_tonnes",
-    "waiting_tonnes",
-    "released_teu",
-    "delivered_teu",
-    "on_trains_teu",
-    "waiting_teu",
-    "passed",
-)
-TOTAL_NAME = "all"
-NO_NODE = "*"
-
-Cells = dict[tuple[int, str, str, str], tuple[float, float, float]]
+__all__ = [
+    "CONSERVATION_COLUMNS",
+    "NO_NODE",
+    "REPORT_TABLES",
+    "TOTAL_NAME",
+    "YEARLY_COLUMNS",
+    "YEARLY_KINDS",
+    "Report",
+    "assemble_report",
+    "build_report",
+    "conservation_table",
+    "markers_table",
+    "summarise",
+]
 
 
 @dataclass(frozen=True)
@@ -124,118 +125,46 @@ def build_report(scenario: Scenario, runs: Sequence[RunResult]) -> Report:
             first.nodes,
         ):
             raise ValueError("runs of different networks cannot share one report")
-    years = year_periods(first.start_date, scenario.horizon_years, first.warmup_hours)
-    months = month_periods(first.start_date, scenario.horizon_years, first.warmup_hours)
-    yearly = yearly_table(runs, years)
-    resources = resources_table(runs, years)
+    parts = [replication_tables(run, scenario.horizon_years) for run in runs]
+    return assemble_report(scenario, parts)
+
+
+def assemble_report(scenario: Scenario, parts: Sequence[ReplicationTables]) -> Report:
+    """Every table of a run from its replications' tables, as `build_report` gives them."""
+    if not parts:
+        raise ValueError("a report needs at least one replication")
+    if any(p.network != parts[0].network for p in parts[1:]):
+        raise ValueError("replications of different networks cannot share one report")
+    yearly = combine_yearly(
+        [p.replication for p in parts], [p.yearly_cells for p in parts], parts[0].network
+    )
+    resources = _concat([p.resources for p in parts])
     return Report(
         scenario_name=scenario.name,
-        start_year=first.start_date.year,
-        replications=len(runs),
+        start_year=scenario.start_date.year,
+        replications=len(parts),
         yearly=yearly,
         yearly_summary=summarise(
             yearly, ("year", "kind", "name", "direction"), ("tonnes", "teu", "trains")
         ),
         resources=resources,
-        flows=flows_table(runs, years, scenario.horizon_years),
-        monthly=monthly_table(runs, months),
-        queues=queues_table(runs, resources),
-        transit=transit_table(runs, years),
+        flows=_concat([p.flows for p in parts]),
+        monthly=_concat([p.monthly for p in parts]),
+        queues=queues_table(
+            ((p.replication, p.queue_hours, p.queue_trains) for p in parts), resources
+        ),
+        transit=_concat([p.transit for p in parts]),
         bottlenecks=bottlenecks_table(resources),
         network_nodes=network_nodes_table(scenario),
         network_sections=network_sections_table(scenario),
-        markers=markers_table(first),
-        conservation=conservation_table(runs),
+        markers=parts[0].markers,
+        conservation=_concat([p.conservation for p in parts]),
     )
 
 
-def yearly_table(runs: Sequence[RunResult], years: Periods) -> Table:
-    """Tonnes, TEU and trains per replication, year and counting point (see the module notes)."""
-    per_run = [_yearly_cells(run, years) for run in runs]
-    rank = _entity_rank(runs[0])
-    keys = sorted(
-        set().union(*per_run),
-        key=lambda k: (k[0], YEARLY_KINDS.index(k[1]), rank[(k[1], k[2])], k[3] != "both", k[3]),
-    )
-    rows = []
-    for run, cells in zip(runs, per_run, strict=True):
-        for key in keys:
-            tonnes, teu, trains = cells.get(key, (0.0, 0.0, 0))
-            rows.append((run.replication, *key, tonnes, teu, trains))
-    return Table(YEARLY_COLUMNS, tuple(rows))
-
-
-def _entity_rank(run: RunResult) -> dict[tuple[str, str], int]:
-    rank = {(kind, r.name): i for i, r in enumerate(run.resources) for kind in _yearly_kinds(r)}
-    rank.update({("flow", name): i for i, name in enumerate(run.flows)})
-    rank[("total", TOTAL_NAME)] = 0
-    return rank
-
-
-def _yearly_kinds(info: ResourceInfo) -> tuple[str, ...]:
-    """The yearly kinds a resource's visits count under."""
-    if info.kind == "node":
-        return ("border", "node") if info.node_kind == "border" else ("node",)
-    return ("section",) if info.kind == "section" else ()
-
-
-def _yearly_cells(run: RunResult, years: Periods) -> Cells:
-    """(year, kind, name, direction) -> (tonnes, teu, trains) for one replication."""
-    n_years = len(years)
-    cells: Cells = {}
-    counted = np.array([bool(_yearly_kinds(r)) for r in run.resources] + [False])
-    v = run.visits
-    yi = years.index(v["end_h"])
-    res = v["resource"].astype(np.int64)
-    ok = (yi >= 0) & counted[res]
-    res, yi = res[ok], yi[ok]
-    tonnes, teu = v["tonnes"][ok], v["teu"][ok]
-    key = res * n_years + yi
-    sums = grouped_totals(key, len(run.resources) * n_years, tonnes, teu)
-    for r, info in enumerate(run.resources):
-        for kind in _yearly_kinds(info):
-            for y, (year, _) in enumerate(years.labels):
-                i = r * n_years + y
-                cells[(year, kind, info.name, "both")] = _cell(sums, i)
-    base = len(run.nodes) + 1
-    dkey = (key * base + v["prev"][ok] + 1) * base + v["next"][ok] + 1
-    uniq, inv = np.unique(dkey, return_inverse=True)
-    dsums = grouped_totals(inv, len(uniq), tonnes, teu)
-    for j, k in enumerate(uniq.tolist()):
-        rest, b = divmod(k, base)
-        rest, a = divmod(rest, base)
-        r, y = divmod(rest, n_years)
-        direction = f"{_node_name(run, a - 1)}>{_node_name(run, b - 1)}"
-        for kind in _yearly_kinds(run.resources[r]):
-            cells[(years.labels[y][0], kind, run.resources[r].name, direction)] = _cell(dsums, j)
-    cells.update(_flow_cells(run, years))
-    return cells
-
-
-def _cell(sums: tuple[np.ndarray, np.ndarray, np.ndarray], i: int) -> tuple[float, float, int]:
-    return float(sums[0][i]), float(sums[1][i]), int(sums[2][i])
-
-
-def _node_name(run: RunResult, index: int) -> str:
-    return run.nodes[index] if index >= 0 else NO_NODE
-
-
-def _flow_cells(run: RunResult, years: Periods) -> Cells:
-    """Delivered tonnes and TEU per flow and delivery year, and their total over flows."""
-    n_years = len(years)
-    lots = run.lots
-    yi = years.index(lots["delivered_h"])
-    ok = yi >= 0
-    key = lots["flow"][ok].astype(np.int64) * n_years + yi[ok]
-    sums = grouped_totals(key, len(run.flows) * n_years, lots["tonnes"][ok], lots["teu"][ok])
-    tonnes, teu = (s.reshape(len(run.flows), n_years) for s in sums[:2])
-    cells: Cells = {}
-    for y, (year, _) in enumerate(years.labels):
-        for f, name in enumerate(run.flows):
-            cells[(year, "flow", name, "both")] = (float(tonnes[f, y]), float(teu[f, y]), math.nan)
-        total = (float(tonnes[:, y].sum()), float(teu[:, y].sum()), math.nan)
-        cells[(year, "total", TOTAL_NAME, "both")] = total
-    return cells
+def _concat(tables: Sequence[Table]) -> Table:
+    """The rows of same-column tables one after another."""
+    return Table(tables[0].columns, tuple(row for t in tables for row in t.rows))
 
 
 def summarise(table: Table, keys: tuple[str, ...], metrics: tuple[str, ...]) -> Table:
@@ -273,42 +202,3 @@ def network_sections_table(scenario: Scenario) -> Table:
 
 def _num(value: float | None) -> float:
     return math.nan if value is None else float(value)
-
-
-def markers_table(run: RunResult) -> Table:
-    """Dated capacity changes, openings and disruptions, with their calendar dates."""
-    cal = Calendar(run.start_date, 1)
-    rows = tuple(
-        (
-            m.hour,
-            cal.date(m.hour).isoformat(),
-            cal.date(m.end_hour).isoformat(),
-            m.kind,
-            m.target,
-            m.label,
-        )
-        for m in run.markers
-    )
-    return Table(("hour", "date", "end_date", "kind", "target", "label"), rows)
-
-
-def conservation_table(runs: Sequence[RunResult]) -> Table:
-    """Per replication and flow: released = delivered + on trains + waiting, and whether it held."""
-    rows = tuple(
-        (
-            run.replication,
-            b.flow,
-            b.released_tonnes,
-            b.delivered_tonnes,
-            b.on_trains_tonnes,
-            b.waiting_tonnes,
-            b.released_teu,
-            b.delivered_teu,
-            b.on_trains_teu,
-            b.waiting_teu,
-            "true" if b.passed else "false",
-        )
-        for run in runs
-        for b in run.balances
-    )
-    return Table(CONSERVATION_COLUMNS, rows)

@@ -6,13 +6,13 @@ Part of `build_report` (see report.py for every column); pure functions of `RunR
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from simulator.periods import Periods
+from simulator.periods import Periods, period_totals
 from simulator.records import RunResult
-from simulator.stats import grouped_totals, mean_or_nan, percentile, queue_at, queue_stats
+from simulator.stats import mean_or_nan, percentile, queue_stats
 from simulator.tables import Table
 
 RESOURCE_COLUMNS = (
@@ -42,7 +42,7 @@ def resources_table(runs: Sequence[RunResult], years: Periods) -> Table:
     return Table(RESOURCE_COLUMNS, tuple(rows))
 
 
-def _by_resource(run: RunResult) -> list[np.ndarray]:
+def by_resource(run: RunResult) -> list[np.ndarray]:
     """Row indices of the visits to each resource, in record order."""
     res = run.visits["resource"]
     order = np.argsort(res, kind="stable")
@@ -54,7 +54,7 @@ def _resource_rows(run: RunResult, years: Periods) -> list[tuple]:
     v = run.visits
     capacity = {(c.resource, c.year): c for c in run.capacity}
     per_resource = []
-    for rows in _by_resource(run):
+    for rows in by_resource(run):
         arrive, start = v["arrive_h"][rows], v["start_h"][rows]
         per_resource.append((arrive, start, years.index(v["end_h"][rows]), v["busy_h"][rows]))
     out = []
@@ -123,21 +123,19 @@ def busiest(resources: Table, limit: int = QUEUED_RESOURCES) -> list[str]:
     return names[:limit]
 
 
-def queues_table(runs: Sequence[RunResult], resources: Table) -> Table:
+QueueSamples = tuple[int, Sequence[float], Mapping[str, Sequence[int]]]
+"""(replication, sample hours, trains waiting per resource name at each hour)."""
+
+
+def queues_table(samples: Iterable[QueueSamples], resources: Table) -> Table:
     """Trains waiting at each of the busiest resources, sampled daily at midnight."""
     names = busiest(resources)
     rows: list[tuple] = []
-    for run in runs:
-        first_day = math.ceil(run.warmup_hours / HOURS_PER_DAY) * HOURS_PER_DAY
-        hours = np.arange(first_day, run.horizon_hours, HOURS_PER_DAY)
-        index = {info.name: r for r, info in enumerate(run.resources)}
-        visits = _by_resource(run)
+    for replication, hours, trains in samples:
         for name in names:
-            rows_r = visits[index[name]]
-            counts = queue_at(run.visits["arrive_h"][rows_r], run.visits["start_h"][rows_r], hours)
             rows.extend(
-                (run.replication, float(h), name, int(c))
-                for h, c in zip(hours.tolist(), counts.tolist(), strict=True)
+                (replication, float(h), name, int(c))
+                for h, c in zip(hours, trains[name], strict=True)
             )
     return Table(("replication", "hour", "resource", "queue_trains"), tuple(rows))
 
@@ -148,10 +146,9 @@ def monthly_table(runs: Sequence[RunResult], months: Periods) -> Table:
     for run in runs:
         n = len(months)
         v = run.visits
-        mi = months.index(v["end_h"])
-        ok = mi >= 0
-        key = v["resource"][ok].astype(np.int64) * n + mi[ok]
-        sums = grouped_totals(key, len(run.resources) * n, v["tonnes"][ok], v["teu"][ok])
+        sums = period_totals(
+            v["resource"], len(run.resources), v["end_h"], months, v["tonnes"], v["teu"]
+        )
         borders = [
             r for r, i in enumerate(run.resources) if i.kind == "node" and i.node_kind == "border"
         ]

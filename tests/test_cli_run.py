@@ -16,12 +16,16 @@ import pytest
 
 from simulator import cli
 from simulator.errors import ConservationError
+from simulator.record_files import LOTS_FILE, META_FILE, VISITS_FILE
+from simulator.replication_files import TABLES_FILE
 from simulator.scenario import load_scenario
 from simulator.tables import Table
 
 REPO = Path(__file__).resolve().parent.parent
 TUTORIAL = "scenarios/tutorial.yaml"  # relative: for tests run inside `workspace`
 TUTORIAL_FILE = str(REPO / TUTORIAL)
+RECORD_FILES = (VISITS_FILE, LOTS_FILE, META_FILE)
+RECORD_BYTES_PER_VISIT = 16  # raw columns take about 60
 
 
 @pytest.fixture
@@ -78,12 +82,30 @@ def test_printed_table_has_crossings_ci_and_busiest_resource(first_run_and_outpu
     assert lines[3].startswith("2023")
 
 
-def test_records_are_compressed(first_run):
+def test_records_are_compact_and_kept_for_the_first_replication(first_run):
     records = first_run / "records"
-    size = sum(p.stat().st_size for p in records.iterdir())
-    visits = Table.from_csv(first_run / "resources.csv")
-    trains = sum(visits.column("trains"))  # visits counted over both replications
-    assert size / trains < 16  # bytes per visit, lots included; raw columns take about 60
+    assert not (records / VISITS_FILE.format(1)).exists()
+    size = sum((records / name.format(0)).stat().st_size for name in RECORD_FILES)
+    resources = Table.from_csv(first_run / "resources.csv")
+    visits = sum(resources.where(replication=0).column("trains"))
+    assert size / visits < RECORD_BYTES_PER_VISIT  # lots included
+    tables = [(records / TABLES_FILE.format(rep)).stat().st_size for rep in (0, 1)]
+    assert max(tables) < 20_000 * 2  # bytes per replication and simulated year (2 years)
+
+
+@pytest.mark.parametrize(("choice", "kept"), [("none", []), ("all", [0, 1])])
+def test_records_option_chooses_the_replications_with_records(first_run, tmp_path, choice, kept):
+    out = tmp_path / choice
+    argv = ["run", TUTORIAL_FILE, "--replications", "2", "--records", choice, "--out", str(out)]
+    assert cli.main(argv) == 0
+    for rep in (0, 1):
+        assert (out / "records" / VISITS_FILE.format(rep)).exists() == (rep in kept)
+    assert csv_files(out) == csv_files(first_run)
+    for name in csv_files(out):
+        (out / name).unlink()
+    assert cli.main(["report", str(out)]) == 0
+    assert csv_files(out) == csv_files(first_run)
+    assert (out / "report.md").read_bytes() == (first_run / "report.md").read_bytes()
 
 
 def test_existing_run_directory_is_refused_without_overwrite(first_run, capsys):
@@ -148,11 +170,18 @@ def test_bad_input_exits_2_with_a_clear_message(workspace, capsys, argv, message
     assert not (workspace / "runs").exists()
 
 
-def test_bad_options_exit_2(capsys):
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--jobs", "0"], "--jobs: expected at least 1"),
+        (["--records", "some"], "--records: invalid choice: 'some'"),
+    ],
+)
+def test_bad_options_exit_2(capsys, option, message):
     with pytest.raises(SystemExit) as exc:
-        cli.main(["run", TUTORIAL_FILE, "--jobs", "0"])
+        cli.main(["run", TUTORIAL_FILE, *option])
     assert exc.value.code == 2
-    assert "--jobs: expected at least 1" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_ctrl_c_during_simulation_leaves_nothing(workspace, monkeypatch, capsys):

@@ -11,7 +11,9 @@ import pytest
 
 from simulator.errors import OutputError
 from simulator.export import read_run, rebuild_report, write_run
-from simulator.record_files import compact
+from simulator.record_files import LOTS_FILE, META_FILE, VISITS_FILE, compact
+from simulator.replication_files import TABLES_FILE, read_replication_tables
+from simulator.replication_tables import replication_tables
 from simulator.report import REPORT_TABLES
 from simulator.scenario import load_scenario
 from simulator.tables import Table
@@ -28,8 +30,34 @@ def scenario():
 @pytest.fixture
 def written(tmp_path, scenario):
     runs = [toy_run(0), toy_run(1)]
-    report = write_run(tmp_path / "run", scenario, runs, wall_seconds=1.5)
+    report = write_run(tmp_path / "run", scenario, runs, wall_seconds=1.5, records="all")
     return tmp_path / "run", runs, report
+
+
+def record_files(*replications: int) -> list[str]:
+    """Names of the train-by-train record files of these replications."""
+    names = (VISITS_FILE, LOTS_FILE, META_FILE)
+    return [name.format(rep) for rep in replications for name in names]
+
+
+def table_files(*replications: int) -> list[str]:
+    return [TABLES_FILE.format(rep) for rep in replications]
+
+
+def outputs(directory: Path) -> dict[str, bytes]:
+    """Every table CSV and report.md of a run directory."""
+    files = {p.name: p.read_bytes() for p in directory.glob("*.csv")}
+    files["report.md"] = (directory / "report.md").read_bytes()
+    return files
+
+
+def rebuilt(directory: Path) -> dict[str, bytes]:
+    """The tables and report.md after deleting them and running rebuild_report."""
+    for p in directory.glob("*.csv"):
+        p.unlink()
+    (directory / "report.md").unlink()
+    rebuild_report(directory)
+    return outputs(directory)
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -45,14 +73,7 @@ def test_every_file_is_written(written):
     for name in ("scenario.yaml", "manifest.json", "report.md"):
         assert (directory / name).is_file()
     records = sorted(p.name for p in (directory / "records").iterdir())
-    assert records == [
-        "lots-rep0.npz",
-        "lots-rep1.npz",
-        "run-rep0.json",
-        "run-rep1.json",
-        "visits-rep0.npz",
-        "visits-rep1.npz",
-    ]
+    assert records == sorted(record_files(0, 1) + table_files(0, 1))
     assert leftovers(directory.parent) == []
 
 
@@ -137,14 +158,80 @@ def test_compact_rounds_record_times_to_the_second():
 
 def test_rebuild_gives_identical_tables(written):
     directory = written[0]
-    before = {p.name: p.read_bytes() for p in directory.glob("*.csv")}
-    before["report.md"] = (directory / "report.md").read_bytes()
-    for p in directory.glob("*.csv"):
-        p.unlink()
-    rebuild_report(directory)
-    after = {p.name: p.read_bytes() for p in directory.glob("*.csv")}
-    after["report.md"] = (directory / "report.md").read_bytes()
-    assert after == before
+    before = outputs(directory)
+    assert rebuilt(directory) == before
+
+
+def test_rebuild_recomputes_from_the_records_where_they_were_kept(written):
+    directory = written[0]
+    before = outputs(directory)
+    for name in table_files(0, 1):
+        (directory / "records" / name).unlink()  # only the records are left to rebuild from
+    assert rebuilt(directory) == before
+
+
+def test_by_default_only_the_first_replication_keeps_its_records(tmp_path, scenario):
+    runs = [toy_run(0), toy_run(1), toy_run(2)]
+    report = write_run(tmp_path / "run", scenario, runs)
+    records = sorted(p.name for p in (tmp_path / "run" / "records").iterdir())
+    assert records == sorted(record_files(0) + table_files(0, 1, 2))
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["records_kept"] == [0]
+    saved = read_run(tmp_path / "run")
+    assert [run.replication for run in saved.runs] == [0]
+    assert [t.replication for t in saved.tables] == [1, 2]
+    again = saved.report()
+    for name, table in report.tables().items():
+        assert again.tables()[name].to_csv_text() == table.to_csv_text(), name
+    assert again.replications == 3
+
+
+def test_without_records_the_saved_tables_rebuild_the_same_report(tmp_path, scenario):
+    directory = tmp_path / "run"
+    write_run(directory, scenario, [toy_run(0), toy_run(1)], records="none")
+    assert sorted(p.name for p in (directory / "records").iterdir()) == table_files(0, 1)
+    assert read_run(directory).runs == ()
+    before = outputs(directory)
+    assert rebuilt(directory) == before
+
+
+def test_saved_tables_read_back_exactly(tmp_path, scenario):
+    directory = tmp_path / "run"
+    write_run(directory, scenario, [toy_run(3)], records="none")
+    part = replication_tables(compact(toy_run(3)), scenario.horizon_years)
+    back = read_replication_tables(directory / "records", 3)
+    assert repr(back) == repr(part)  # repr: NaN cells compare equal, types and digits too
+    again = directory.parent / "again"
+    write_run(again, scenario, [toy_run(3)], records="none")
+    name = TABLES_FILE.format(3)
+    assert (again / "records" / name).read_bytes() == (directory / "records" / name).read_bytes()
+
+
+def test_an_unknown_records_choice_is_refused(tmp_path, scenario):
+    with pytest.raises(ValueError, match="records must be one of first, all, none"):
+        write_run(tmp_path / "run", scenario, [toy_run()], records="some")
+    assert not (tmp_path / "run").exists()
+
+
+def test_damaged_saved_tables_say_which_replication(tmp_path, scenario):
+    directory = tmp_path / "run"
+    write_run(directory, scenario, [toy_run(0), toy_run(1)], records="first")
+    path = directory / "records" / TABLES_FILE.format(1)
+    path.write_bytes(path.read_bytes()[:50])
+    with pytest.raises(OutputError, match="records of replication 1 are missing or damaged"):
+        read_run(directory)
+    path.unlink()
+    with pytest.raises(OutputError, match="records of replication 1 are missing or damaged"):
+        read_run(directory)
+
+
+def test_a_run_directory_of_another_format_asks_for_a_new_run(written):
+    directory = written[0]
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["format"] = 1
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(OutputError, match="format 1; this brisim reads format 2"):
+        read_run(directory)
 
 
 def test_existing_directory_is_refused_without_overwrite(written, scenario):
@@ -159,7 +246,7 @@ def test_overwrite_replaces_the_directory_and_leaves_nothing_behind(written, sce
     directory = written[0]
     write_run(directory, scenario, [toy_run(5)], overwrite=True)
     assert json.loads((directory / "manifest.json").read_text())["replication_numbers"] == [5]
-    assert not (directory / "records" / "visits-rep0.npz").exists()
+    assert not (directory / "records" / VISITS_FILE.format(0)).exists()
     assert leftovers(directory.parent) == []
 
 
@@ -203,7 +290,7 @@ def test_reading_a_missing_or_damaged_run_says_what_is_wrong(written, tmp_path):
     with pytest.raises(OutputError, match="manifest.json is missing"):
         read_run(tmp_path / "empty")
     directory = written[0]
-    visits = directory / "records" / "visits-rep1.npz"
+    visits = directory / "records" / VISITS_FILE.format(1)
     visits.write_bytes(visits.read_bytes()[:100])
     with pytest.raises(OutputError, match="records of replication 1 are missing or damaged"):
         read_run(directory)
