@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import filecmp
 import io
@@ -282,3 +283,16 @@ def test_documented_commands_run(workspace, page, capsys):
         charts = workspace / "runs" / "tutorial-5" / "charts"
         assert (charts / "yearly-crossings.svg").is_file()
         assert (charts / "compare-busy.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_every_option_of_every_command_is_documented():
+    page = (REPO / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == {"validate", "schema", "run", "report", "plot"}
+    for name, sub in commands.choices.items():
+        assert f"brisim {name}" in page, name
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert f"`{option}" in page or f" {option}" in page, (name, option)
