@@ -16,7 +16,6 @@ import shutil
 import tempfile
 import time
 import uuid
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -41,7 +40,7 @@ RECORDS_DIR = "records"
 FORMAT_VERSION = 2
 RECORDS_CHOICES = ("first", "all", "none")
 """Which replications keep their train-by-train records; every one keeps its tables."""
-LIBRARIES = ("numpy", "simpy", "pydantic", "networkx", "PyYAML", "tqdm", "matplotlib")
+LIBRARIES = ("numpy", "simpy", "pydantic", "networkx", "PyYAML", "tqdm", "matplotlib", "pyarrow")
 
 Extras = Callable[[Path, Report], None]
 """Writes more files (charts, HTML) into the temporary directory before it is renamed."""
@@ -298,7 +297,7 @@ def read_run(directory: str | Path) -> SavedRun:
                 runs.append(read_records(records, rep))
             else:
                 tables.append(read_replication_tables(records, rep))
-        except (OSError, EOFError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, KeyError, ValueError, TypeError) as exc:
             raise OutputError(
                 f"{records}: the records of replication {rep} are missing or damaged ({exc})"
             ) from None

@@ -94,10 +94,9 @@ def test_validate_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_console_script_validates(tutorial_path: Path) -> None:
-    """The installed `brisim` command (or `python -m simulator` when it is not on PATH) works."""
-    command = (
-        [shutil.which("brisim")] if shutil.which("brisim") else [sys.executable, "-m", "simulator"]
-    )
+    """The `brisim` command installed beside this Python (else `python -m simulator`) works."""
+    script = Path(sys.executable).with_name("brisim")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "simulator"]
     result = subprocess.run(
         [*command, "validate", str(tutorial_path)],
         capture_output=True,

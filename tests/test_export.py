@@ -304,34 +304,6 @@ def test_an_edited_scenario_is_detected(written):
         read_run(directory)
 
 
-def test_records_decode_by_hand_as_documented(written):
-    directory = written[0]
-    run = read_run(directory).runs[1]
-    with np.load(directory / "records" / "visits-rep1.npz") as f:
-        stay = f["wait_s"] + f["service_s"]
-        arrive_h = (np.cumsum(f["gap_s"]) + np.cumsum(stay) - stay) / 3600
-        start_h = arrive_h + f["wait_s"] / 3600
-        end_h = start_h + f["service_s"] / 3600
-        busy_h = np.where(f["busy_s"] < 0, f["service_s"], f["busy_s"]) / 3600
-        train = np.cumsum(f["train_diff"])
-    with np.load(directory / "records" / "lots-rep1.npz") as f:
-        released = np.cumsum(f["released_s_diff"])
-        wait_h = (np.cumsum(f["formed_s_diff"]) - released) / 3600
-        delivered_h = np.cumsum(f["delivered_s_diff"]) / 3600
-    v, lots = run.visits, run.lots
-    for mine, theirs in (
-        (arrive_h, v["arrive_h"]),
-        (start_h, v["start_h"]),
-        (end_h, v["end_h"]),
-        (busy_h, v["busy_h"]),
-        (released / 3600, lots["released_h"]),
-        (delivered_h, lots["delivered_h"]),
-        (wait_h, lots["formation_wait_h"]),
-    ):
-        np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-6)
-    np.testing.assert_array_equal(train, v["train"])
-
-
 def test_scenario_yaml_of_an_extending_scenario_reads_back_equal(tmp_path):
     variant = tmp_path / "variant.yaml"
     variant.write_text(
