@@ -62,3 +62,16 @@ def test_bad_options_exit_2_with_a_message_naming_the_option(bad: list[str]):
     assert done.returncode == 2
     assert bad[0] in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_record_size_script_measures_and_reads_back_exactly():
+    lines = (BENCHMARKS / "README.md").read_text(encoding="utf-8").splitlines()
+    command = next(line for line in lines if "record_size.py scenarios/tutorial.yaml" in line)
+    argv = shlex.split(command.split("#")[0])[1:]
+    repo = BENCHMARKS.parent
+    done = subprocess.run(
+        [sys.executable, *argv], capture_output=True, text=True, timeout=120, check=False, cwd=repo
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"total [\d.]+ MB, [\d.]+ MB per replication-year", done.stdout)
+    assert "read back exactly: True" in done.stdout
