@@ -14,9 +14,16 @@ from simulator.errors import (  # noqa: E402
     Problem,
     ScenarioError,
 )
-from simulator.experiment import run  # noqa: E402
-from simulator.export import SavedRun, read_run, rebuild_report, write_run  # noqa: E402
+from simulator.experiment import run, run_outcomes  # noqa: E402
+from simulator.export import (  # noqa: E402
+    SavedRun,
+    read_run,
+    rebuild_report,
+    write_outcomes,
+    write_run,
+)
 from simulator.model import Scenario  # noqa: E402
+from simulator.outcomes import ReplicationOutcome  # noqa: E402
 from simulator.records import RunResult  # noqa: E402
 from simulator.report import Report, build_report  # noqa: E402
 from simulator.scenario import load_scenario  # noqa: E402
@@ -27,6 +34,7 @@ __all__ = [
     "ConservationError",
     "OutputError",
     "Problem",
+    "ReplicationOutcome",
     "Report",
     "RunResult",
     "SavedRun",
@@ -39,6 +47,8 @@ __all__ = [
     "read_run",
     "rebuild_report",
     "run",
+    "run_outcomes",
     "simulate",
+    "write_outcomes",
     "write_run",
 ]

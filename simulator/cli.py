@@ -19,8 +19,14 @@ from types import ModuleType
 
 from simulator import __version__
 from simulator.errors import BrisimError, ConservationError, ScenarioError
-from simulator.experiment import run as run_replications
-from simulator.export import RECORDS_CHOICES, check_target, read_run, rebuild_report, write_run
+from simulator.experiment import run_outcomes as run_replications
+from simulator.export import (
+    RECORDS_CHOICES,
+    check_target,
+    read_run,
+    rebuild_report,
+    write_outcomes,
+)
 from simulator.model import Scenario
 from simulator.progress import ProgressBar
 from simulator.report import Report
@@ -193,19 +199,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
     with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
-        runs = run_replications(scenario, jobs=args.jobs, progress=bar)
-    report = write_run(
+        outcomes = run_replications(scenario, jobs=args.jobs, progress=bar, records=args.records)
+    report = write_outcomes(
         out,
         scenario,
-        runs,
+        outcomes,
         overwrite=args.overwrite,
         wall_seconds=time.perf_counter() - started,
         extras=extras,
-        records=args.records,
     )
     print(run_summary(report))
     print(f"run directory: {out} (open {out / 'report.md'})")
-    return EXIT_OK if all(r.conserved for r in runs) else EXIT_FAILED
+    return EXIT_OK if all(o.conserved for o in outcomes) else EXIT_FAILED
 
 
 def cmd_report(args: argparse.Namespace) -> int:

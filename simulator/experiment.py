@@ -8,16 +8,23 @@ replication order. For Dask, pass `distributed.Client(address).get_executor()` a
 
 from __future__ import annotations
 
+import functools
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from typing import Any
 
-from simulator.engine import simulate
+from simulator.engine import ProgressFn, simulate
 from simulator.model import Scenario
+from simulator.outcomes import ReplicationOutcome, outcome, records_kept
 from simulator.records import RunResult
 
 Progress = Callable[[int, float], None]
 """Called with (replication, simulated hours done in that replication)."""
+
+
+Task = Callable[..., Any]
+"""task(scenario, replication[, hours_done_callback]): a picklable top-level function."""
 
 
 def run(
@@ -34,8 +41,48 @@ def run(
     serial, and when each replication finishes otherwise.
     """
     reps = _replication_numbers(scenario, replications)
+    return _execute(simulate, scenario, reps, executor, progress, jobs)
+
+
+def run_outcomes(
+    scenario: Scenario,
+    replications: int | Sequence[int] | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    records: str = "first",
+) -> list[ReplicationOutcome]:
+    """Like `run`, but each replication is reduced to its tables where it ran; records kept
+    only for the replications `records` names (see RECORDS_CHOICES), to spare memory.
+    """
+    reps = _replication_numbers(scenario, replications)
+    task = functools.partial(tabulate, keep=frozenset(records_kept(reps, records)))
+    return _execute(task, scenario, reps, executor, progress, jobs)
+
+
+def tabulate(
+    scenario: Scenario,
+    replication: int,
+    progress: ProgressFn | None = None,
+    *,
+    keep: Collection[int] = (),
+) -> ReplicationOutcome:
+    """Simulate one replication and keep its tables, and its records if it is in `keep`."""
+    run_result = simulate(scenario, replication, progress)
+    return outcome(run_result, scenario.horizon_years, replication in keep)
+
+
+def _execute(
+    task: Task,
+    scenario: Scenario,
+    reps: list[int],
+    executor: Executor | None,
+    progress: Progress | None,
+    jobs: int,
+) -> list[Any]:
+    """Results of task for each replication, in order: on the executor, a local pool, or here."""
     if executor is not None:
-        futures = _submit(executor, scenario, reps)
+        futures = _submit(executor, task, scenario, reps)
         try:
             return _collect(futures, progress)
         except BaseException:
@@ -43,8 +90,8 @@ def run(
                 future.cancel()
             raise
     if jobs > 1 and len(reps) > 1:
-        return _on_local_pool(scenario, reps, progress, min(jobs, len(reps)))
-    return [_serial(scenario, rep, progress) for rep in reps]
+        return _on_local_pool(task, scenario, reps, progress, min(jobs, len(reps)))
+    return [_serial(task, scenario, rep, progress) for rep in reps]
 
 
 def _replication_numbers(scenario: Scenario, replications: int | Sequence[int] | None) -> list[int]:
@@ -57,17 +104,17 @@ def _replication_numbers(scenario: Scenario, replications: int | Sequence[int] |
     return [int(r) for r in replications]
 
 
-def _serial(scenario: Scenario, replication: int, progress: Progress | None) -> RunResult:
+def _serial(task: Task, scenario: Scenario, replication: int, progress: Progress | None) -> Any:
     if progress is None:
-        return simulate(scenario, replication)
-    return simulate(scenario, replication, lambda hours: progress(replication, hours))
+        return task(scenario, replication)
+    return task(scenario, replication, lambda hours: progress(replication, hours))
 
 
-def _submit(executor: Executor, scenario: Scenario, reps: list[int]) -> list[Future]:
-    return [executor.submit(simulate, scenario, rep) for rep in reps]
+def _submit(executor: Executor, task: Task, scenario: Scenario, reps: list[int]) -> list[Future]:
+    return [executor.submit(task, scenario, rep) for rep in reps]
 
 
-def _collect(futures: list[Future], progress: Progress | None) -> list[RunResult]:
+def _collect(futures: list[Future], progress: Progress | None) -> list[Any]:
     """Results in submission order; progress as each replication finishes."""
     for future in as_completed(futures):
         done = future.result()
@@ -77,11 +124,11 @@ def _collect(futures: list[Future], progress: Progress | None) -> list[RunResult
 
 
 def _on_local_pool(
-    scenario: Scenario, reps: list[int], progress: Progress | None, workers: int
-) -> list[RunResult]:
+    task: Task, scenario: Scenario, reps: list[int], progress: Progress | None, workers: int
+) -> list[Any]:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
     try:
-        results = _collect(_submit(pool, scenario, reps), progress)
+        results = _collect(_submit(pool, task, scenario, reps), progress)
     except BaseException:
         _stop(pool)
         raise

@@ -25,7 +25,8 @@ from typing import Any
 from simulator import __version__
 from simulator.errors import OutputError
 from simulator.model import Scenario
-from simulator.record_files import compact, read_records, write_records
+from simulator.outcomes import RECORDS_CHOICES, ReplicationOutcome, outcome, records_kept
+from simulator.record_files import read_records, write_records
 from simulator.records import RunResult
 from simulator.replication_files import read_replication_tables, write_replication_tables
 from simulator.replication_tables import ReplicationTables, replication_tables
@@ -33,13 +34,22 @@ from simulator.report import Report, assemble_report
 from simulator.scenario import load_scenario, scenario_to_yaml
 from simulator.summary import report_markdown
 
+__all__ = [
+    "RECORDS_CHOICES",
+    "SavedRun",
+    "check_target",
+    "read_run",
+    "rebuild_report",
+    "write_outcomes",
+    "write_run",
+    "write_tables",
+]
+
 SCENARIO_FILE = "scenario.yaml"
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "report.md"
 RECORDS_DIR = "records"
 FORMAT_VERSION = 2
-RECORDS_CHOICES = ("first", "all", "none")
-"""Which replications keep their train-by-train records; every one keeps its tables."""
 LIBRARIES = ("numpy", "simpy", "pydantic", "networkx", "PyYAML", "tqdm", "matplotlib", "pyarrow")
 
 Extras = Callable[[Path, Report], None]
@@ -102,21 +112,38 @@ def write_run(
     records; every replication keeps its tables. Record times are stored to the second and the
     report is built from the records as stored, so `rebuild_report` gives identical tables.
     """
-    if records not in RECORDS_CHOICES:
-        raise ValueError(f"records must be one of {', '.join(RECORDS_CHOICES)}, not {records!r}")
+    kept = records_kept([run.replication for run in runs], records)
+    outcomes = [outcome(run, scenario.horizon_years, run.replication in kept) for run in runs]
+    return write_outcomes(
+        directory,
+        scenario,
+        outcomes,
+        overwrite=overwrite,
+        wall_seconds=wall_seconds,
+        extras=extras,
+    )
+
+
+def write_outcomes(
+    directory: str | Path,
+    scenario: Scenario,
+    outcomes: Sequence[ReplicationOutcome],
+    *,
+    overwrite: bool = False,
+    wall_seconds: float | None = None,
+    extras: Extras | None = None,
+) -> Report:
+    """`write_run` for replications already reduced to their tables (see `run_outcomes`)."""
+    if not outcomes:
+        raise ValueError("a run directory needs at least one replication")
     target = Path(directory)
     check_target(target, overwrite)
-    stored = [compact(run) for run in runs]
-    if not stored:
-        raise ValueError("a run directory needs at least one replication")
-    parts = [replication_tables(run, scenario.horizon_years) for run in stored]
-    report = assemble_report(scenario, parts)
-    kept = _kept(stored, records)
+    report = assemble_report(scenario, [o.tables for o in outcomes])
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     try:
         partial.chmod(0o755)
-        _write_contents(partial, scenario, stored, parts, kept, report, wall_seconds)
+        _write_contents(partial, scenario, outcomes, report, wall_seconds)
         if extras is not None:
             extras(partial, report)
         _publish(partial, target, overwrite)
@@ -144,18 +171,10 @@ def _publish(partial: Path, target: Path, overwrite: bool) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _kept(runs: Sequence[RunResult], records: str) -> list[int]:
-    """Replication numbers whose train-by-train records are written."""
-    numbers = [run.replication for run in runs]
-    return {"all": numbers, "first": numbers[:1], "none": []}[records]
-
-
 def _write_contents(
     directory: Path,
     scenario: Scenario,
-    runs: Sequence[RunResult],
-    parts: Sequence[ReplicationTables],
-    kept: Sequence[int],
+    outcomes: Sequence[ReplicationOutcome],
     report: Report,
     wall_seconds: float | None,
 ) -> None:
@@ -163,12 +182,12 @@ def _write_contents(
     (directory / SCENARIO_FILE).write_text(text, encoding="utf-8")
     records = directory / RECORDS_DIR
     records.mkdir()
-    for run, part in zip(runs, parts, strict=True):
-        write_replication_tables(records, part)
-        if run.replication in kept:
-            write_records(records, run)
+    for done in outcomes:
+        write_replication_tables(records, done.tables)
+        if done.records is not None:
+            write_records(records, done.records)
     write_tables(directory, report, scenario)
-    manifest = _manifest(scenario, runs, _sha256(text), wall_seconds, kept)
+    manifest = _manifest(scenario, outcomes, _sha256(text), wall_seconds)
     (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
@@ -178,10 +197,9 @@ def _sha256(text: str) -> str:
 
 def _manifest(
     scenario: Scenario,
-    runs: Sequence[RunResult],
+    runs: Sequence[ReplicationOutcome],
     sha: str,
     wall_seconds: float | None,
-    kept: Sequence[int],
 ) -> dict[str, Any]:
     return {
         "format": FORMAT_VERSION,
@@ -195,7 +213,7 @@ def _manifest(
         "seed": scenario.seed,
         "replications": len(runs),
         "replication_numbers": [run.replication for run in runs],
-        "records_kept": list(kept),
+        "records_kept": [run.replication for run in runs if run.records is not None],
         "horizon_years": scenario.horizon_years,
         "warmup_days": scenario.warmup_days,
         "wall_seconds": round(wall_seconds if wall_seconds is not None else 0.0, 3),
@@ -219,7 +237,7 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def _conservation(run: RunResult) -> dict[str, Any]:
+def _conservation(run: ReplicationOutcome) -> dict[str, Any]:
     b = run.balances
     return {
         "replication": run.replication,

@@ -53,10 +53,6 @@ class ReplicationTables:
     queue_hours: tuple[float, ...]  # daily sample times after the warm-up
     queue_trains: dict[str, tuple[int, ...]]  # per resource: trains waiting at each sample
 
-    def conserved(self) -> bool:
-        """Whether tonnage and TEU balanced for every flow."""
-        return all(p == "true" for p in self.conservation.column("passed"))
-
 
 def replication_tables(run: RunResult, horizon_years: int) -> ReplicationTables:
     """The per-replication rows of every report table, from one replication's records."""

@@ -11,9 +11,20 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator import build_report, load_scenario, read_run, run, simulate, write_run
+from simulator import (
+    build_report,
+    load_scenario,
+    read_run,
+    run,
+    run_outcomes,
+    simulate,
+    write_outcomes,
+    write_run,
+)
 from simulator.progress import ProgressBar
+from simulator.record_files import compact
 from simulator.records import RunResult
+from simulator.replication_tables import replication_tables
 
 REPO = Path(__file__).resolve().parent.parent
 LIGHT = ["flows.xian-europe.teu_per_year=40_000", "flows.ore-east.tonnes_per_year=500_000"]
@@ -51,6 +62,7 @@ def test_public_api_is_exactly_this():
             "ConservationError",
             "OutputError",
             "Problem",
+            "ReplicationOutcome",
             "Report",
             "RunResult",
             "SavedRun",
@@ -63,7 +75,9 @@ def test_public_api_is_exactly_this():
             "read_run",
             "rebuild_report",
             "run",
+            "run_outcomes",
             "simulate",
+            "write_outcomes",
             "write_run",
         ]
     )
@@ -94,6 +108,32 @@ def test_dask_client_executor_gives_identical_results(scenario, serial):
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2) as client:
         on_dask = run(scenario, executor=client.get_executor())
     assert all(same(a, b) for a, b in zip(serial, on_dask, strict=True))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_run_outcomes_reduce_replications_where_they_run(scenario, serial, tmp_path, jobs):
+    calls: list[tuple[int, float]] = []
+    progress = lambda rep, hours: calls.append((rep, hours))  # noqa: E731
+    outcomes = run_outcomes(scenario, jobs=jobs, records="first", progress=progress)
+    assert [o.replication for o in outcomes] == [0, 1]
+    assert outcomes[1].records is None
+    assert same(outcomes[0].records, compact(serial[0]))
+    for done, full in zip(outcomes, serial, strict=True):
+        expected = replication_tables(compact(full), scenario.horizon_years)
+        assert repr(done.tables) == repr(expected)  # repr: NaN cells compare equal
+        assert (done.trains, done.events, done.balances) == (
+            full.trains,
+            full.events,
+            full.balances,
+        )
+        assert done.conserved and (done.replication, 2 * 8760.0) in calls
+    written = write_outcomes(tmp_path / "run", scenario, outcomes)
+    direct = write_run(tmp_path / "direct", scenario, serial)
+    for name, table in direct.tables().items():
+        assert written.tables()[name].to_csv_text() == table.to_csv_text(), name
+    assert {p.name for p in (tmp_path / "run" / "records").iterdir()} == {
+        p.name for p in (tmp_path / "direct" / "records").iterdir()
+    }
 
 
 def test_progress_reports_simulated_hours_per_replication(scenario):
