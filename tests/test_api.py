@@ -203,3 +203,19 @@ def test_interrupting_a_pool_run_ends_its_workers(scenario):
     with pytest.raises(KeyboardInterrupt):
         run(scenario, replications=4, jobs=2, progress=interrupt)
     assert multiprocessing.active_children() == []
+
+
+def test_cli_reference_cluster_example_writes_a_run_directory(tmp_path, monkeypatch):
+    page = (REPO / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```python\n(.*?)```", page, flags=re.S)
+    namespace: dict = {}
+    exec(compile(block, "cli.md", "exec"), namespace)
+    light = tmp_path / "light.yaml"
+    overrides = "\n".join(f"  {k}" for k in ("- id: xian-europe", "  teu_per_year: 40_000"))
+    light.write_text(f"extends: {REPO / 'scenarios' / 'tutorial.yaml'}\nflows:\n{overrides}\n")
+    monkeypatch.chdir(tmp_path)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        namespace["run_on"](executor, str(light), "runs/light")
+    saved = read_run("runs/light")
+    assert saved.manifest["records_kept"] == [0]
+    assert saved.report().replications == saved.scenario.replications == 3

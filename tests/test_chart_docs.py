@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from simulator import build_report, read_run
+from simulator import read_run
 from simulator.chart_style import mean_by
 from simulator.charts import CHARTS, border_totals
 
@@ -120,7 +120,8 @@ def test_make_figures_writes_every_image_small(tmp_path):
 
 def test_what_the_tutorial_says_about_its_charts_holds(workdir):
     saved = read_run(workdir / "runs" / "tutorial")
-    report = build_report(saved.scenario, saved.runs)
+    report = saved.report()
+    assert report.replications == saved.scenario.replications
     totals = border_totals(report)
     assert all(5.0e6 < t < 6.0e6 for t in totals.values())  # "a little under 6 million"
     west = report.yearly_summary.where(kind="border", direction="urumqi>aktogay")
