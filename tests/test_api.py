@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -205,17 +206,19 @@ def test_interrupting_a_pool_run_ends_its_workers(scenario):
     assert multiprocessing.active_children() == []
 
 
-def test_cli_reference_cluster_example_writes_a_run_directory(tmp_path, monkeypatch):
-    page = (REPO / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
+def test_cluster_how_to_runs_as_written(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("distributed")
+    page = (REPO / "docs" / "how-to" / "run-on-a-cluster.md").read_text(encoding="utf-8")
     [block] = re.findall(r"```python\n(.*?)```", page, flags=re.S)
-    namespace: dict = {}
-    exec(compile(block, "cli.md", "exec"), namespace)
-    light = tmp_path / "light.yaml"
-    overrides = "\n".join(f"  {k}" for k in ("- id: xian-europe", "  teu_per_year: 40_000"))
-    light.write_text(f"extends: {REPO / 'scenarios' / 'tutorial.yaml'}\nflows:\n{overrides}\n")
+    shutil.copytree(REPO / "scenarios", tmp_path / "scenarios")
     monkeypatch.chdir(tmp_path)
-    with ThreadPoolExecutor(max_workers=2) as executor:
-        namespace["run_on"](executor, str(light), "runs/light")
-    saved = read_run("runs/light")
+    exec(compile(block, "run-on-a-cluster.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in printed] == ["2022", "2023"]
+    assert all(re.fullmatch(r"\d{4} [\d,]+ ± [\d,]+ t delivered", line) for line in printed)
+    saved = read_run("runs/tutorial-dask")
     assert saved.manifest["records_kept"] == [0]
-    assert saved.report().replications == saved.scenario.replications == 3
+    assert saved.report().replications == 4
+    serial = write_run("serial", saved.scenario, run(saved.scenario))
+    for name, table in serial.tables().items():
+        assert saved.report().tables()[name].to_csv_text() == table.to_csv_text(), name
