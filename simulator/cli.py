@@ -23,7 +23,7 @@ from simulator.experiment import run_outcomes as run_replications
 from simulator.export import (
     RECORDS_CHOICES,
     check_target,
-    read_run,
+    load_report,
     rebuild_report,
     write_outcomes,
 )
@@ -225,14 +225,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
     """Charts of a run directory (and a comparison with another run) into RUN_DIR/charts."""
     charts, _ = _chart_modules()
     run_dir = Path(args.run_dir)
-    report = read_run(run_dir).report()
+    report, _ = load_report(run_dir)
     directory = run_dir / "charts"
     written = _write_charts(charts, report, directory, args.format)
     if args.other_dir:
         other_dir = Path(args.other_dir)
         fig = charts.compare_runs(
             report,
-            read_run(other_dir).report(),
+            load_report(other_dir)[0],
             _label(run_dir),
             _label(other_dir),
         )

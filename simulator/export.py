@@ -38,6 +38,7 @@ __all__ = [
     "RECORDS_CHOICES",
     "SavedRun",
     "check_target",
+    "load_report",
     "read_run",
     "rebuild_report",
     "write_outcomes",
@@ -280,6 +281,37 @@ def _replace_file(path: Path, text: str) -> Path:
 
 def read_run(directory: str | Path) -> SavedRun:
     """The scenario and records of a run directory; OutputError if it is missing or damaged."""
+    path, manifest, scenario = _open_run(directory)
+    runs, tables = [], []
+    for rep, kept in _replications(manifest):
+        saved = _read_replication(path, rep, kept)
+        (runs if kept else tables).append(saved)
+    return SavedRun(path, scenario, tuple(runs), manifest, tuple(tables))
+
+
+def load_report(directory: str | Path) -> tuple[Report, Scenario]:
+    """Every table of a run directory, as `read_run(directory).report()` gives it, reading and
+    reducing one replication at a time so that memory holds one replication's records at most.
+    """
+    path, manifest, scenario = _open_run(directory)
+    parts = []
+    for rep, kept in _replications(manifest):
+        saved = _read_replication(path, rep, kept)
+        if isinstance(saved, RunResult):
+            saved = replication_tables(saved, scenario.horizon_years)
+        parts.append(saved)
+    return assemble_report(scenario, parts), scenario
+
+
+def rebuild_report(directory: str | Path) -> Report:
+    """Rebuild every table and report.md of a run directory from its records (no simulation)."""
+    report, scenario = load_report(directory)
+    write_tables(Path(directory), report, scenario)
+    return report
+
+
+def _open_run(directory: str | Path) -> tuple[Path, dict[str, Any], Scenario]:
+    """The path, manifest and scenario of a run directory, checked; OutputError otherwise."""
     path = Path(directory)
     manifest_path = path / MANIFEST_FILE
     if not path.is_dir():
@@ -302,29 +334,24 @@ def read_run(directory: str | Path) -> SavedRun:
             f"format {manifest.get('format', '?')}; this brisim reads format {FORMAT_VERSION}, "
             "so run the scenario again"
         )
-    scenario = load_scenario(path / SCENARIO_FILE)
-    numbers = [int(rep) for rep in manifest.get("replication_numbers", [])]
-    if not numbers:
-        raise OutputError(f"{path / MANIFEST_FILE}: lists no replications")
-    kept = [int(rep) for rep in manifest.get("records_kept", numbers)]
+    if not manifest.get("replication_numbers"):
+        raise OutputError(f"{manifest_path}: lists no replications")
+    return path, manifest, load_scenario(path / SCENARIO_FILE)
+
+
+def _replications(manifest: dict[str, Any]) -> list[tuple[int, bool]]:
+    """(replication, whether its records were kept) in the manifest's order."""
+    numbers = [int(rep) for rep in manifest["replication_numbers"]]
+    kept = {int(rep) for rep in manifest.get("records_kept", numbers)}
+    return [(rep, rep in kept) for rep in numbers]
+
+
+def _read_replication(path: Path, rep: int, kept: bool) -> RunResult | ReplicationTables:
+    """A replication's records where kept, else its saved tables; OutputError if unreadable."""
     records = path / RECORDS_DIR
-    runs, tables = [], []
-    for rep in numbers:
-        try:
-            if rep in kept:
-                runs.append(read_records(records, rep))
-            else:
-                tables.append(read_replication_tables(records, rep))
-        except (OSError, EOFError, KeyError, ValueError, TypeError) as exc:
-            raise OutputError(
-                f"{records}: the records of replication {rep} are missing or damaged ({exc})"
-            ) from None
-    return SavedRun(path, scenario, tuple(runs), manifest, tuple(tables))
-
-
-def rebuild_report(directory: str | Path) -> Report:
-    """Rebuild every table and report.md of a run directory from its records (no simulation)."""
-    saved = read_run(directory)
-    report = saved.report()
-    write_tables(saved.directory, report, saved.scenario)
-    return report
+    try:
+        return read_records(records, rep) if kept else read_replication_tables(records, rep)
+    except (OSError, EOFError, KeyError, ValueError, TypeError) as exc:
+        raise OutputError(
+            f"{records}: the records of replication {rep} are missing or damaged ({exc})"
+        ) from None

@@ -324,3 +324,22 @@ def test_scenario_yaml_of_an_extending_scenario_reads_back_equal(tmp_path):
     assert back == scenario
     assert len(back.changes) == 2 and back.flows[1].tonnes_per_year == 4_000_000
     assert "extends" not in (tmp_path / "run" / "scenario.yaml").read_text()
+
+
+def test_load_report_reads_each_replication_once_to_the_same_report(written, monkeypatch):
+    import simulator.export as export
+
+    directory = written[0]
+    expected = read_run(directory).report()
+    read = []
+    real = export.read_records
+
+    def reading(records: Path, rep: int):
+        read.append(rep)
+        return real(records, rep)
+
+    monkeypatch.setattr(export, "read_records", reading)
+    report, scenario = export.load_report(directory)
+    assert read == [0, 1] and scenario == read_run(directory).scenario
+    for name, table in expected.tables().items():
+        assert report.tables()[name].to_csv_text() == table.to_csv_text(), name
