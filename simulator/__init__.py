@@ -15,17 +15,12 @@ from simulator.errors import (  # noqa: E402
     ScenarioError,
 )
 from simulator.experiment import run, run_outcomes  # noqa: E402
-from simulator.export import (  # noqa: E402
-    SavedRun,
-    read_run,
-    rebuild_report,
-    write_outcomes,
-    write_run,
-)
+from simulator.export import write_outcomes, write_run  # noqa: E402
 from simulator.model import Scenario  # noqa: E402
 from simulator.outcomes import ReplicationOutcome  # noqa: E402
 from simulator.records import RunResult  # noqa: E402
 from simulator.report import Report, build_report  # noqa: E402
+from simulator.run_reader import SavedRun, read_run, rebuild_report  # noqa: E402
 from simulator.scenario import load_scenario  # noqa: E402
 from simulator.tables import Table  # noqa: E402
 

@@ -20,16 +20,11 @@ from types import ModuleType
 from simulator import __version__
 from simulator.errors import BrisimError, ConservationError, ScenarioError
 from simulator.experiment import run_outcomes as run_replications
-from simulator.export import (
-    RECORDS_CHOICES,
-    check_target,
-    load_report,
-    rebuild_report,
-    write_outcomes,
-)
+from simulator.export import RECORDS_CHOICES, check_target, write_outcomes
 from simulator.model import Scenario
 from simulator.progress import ProgressBar
 from simulator.report import Report
+from simulator.run_reader import load_report, rebuild_report
 from simulator.scenario import json_schema, load_scenario
 from simulator.summary import run_summary
 from simulator.timeline import Calendar

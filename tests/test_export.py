@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from simulator.errors import OutputError
-from simulator.export import read_run, rebuild_report, write_run
+from simulator.export import write_run
 from simulator.record_files import LOTS_FILE, META_FILE, VISITS_FILE, compact
 from simulator.replication_files import TABLES_FILE, read_replication_tables
 from simulator.replication_tables import replication_tables
 from simulator.report import REPORT_TABLES
+from simulator.run_reader import read_run, rebuild_report
 from simulator.scenario import load_scenario
 from simulator.tables import Table
 from tests.toy_runs import toy_run
@@ -327,19 +328,19 @@ def test_scenario_yaml_of_an_extending_scenario_reads_back_equal(tmp_path):
 
 
 def test_load_report_reads_each_replication_once_to_the_same_report(written, monkeypatch):
-    import simulator.export as export
+    import simulator.run_reader as reader
 
     directory = written[0]
     expected = read_run(directory).report()
     read = []
-    real = export.read_records
+    real = reader.read_records
 
     def reading(records: Path, rep: int):
         read.append(rep)
         return real(records, rep)
 
-    monkeypatch.setattr(export, "read_records", reading)
-    report, scenario = export.load_report(directory)
+    monkeypatch.setattr(reader, "read_records", reading)
+    report, scenario = reader.load_report(directory)
     assert read == [0, 1] and scenario == read_run(directory).scenario
     for name, table in expected.tables().items():
         assert report.tables()[name].to_csv_text() == table.to_csv_text(), name
