@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator import RunResult, Scenario, Table, build_report
-from simulator.stats import ci_half_width
+from simulator.report.stats import ci_half_width
 
 CONTAINER = 0
 CHINESE_SIDE = {"dostyk": "alashankou-dostyk", "altynkol": "khorgos-altynkol"}

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from simulator.checks import cross_check
-from simulator.model import Scenario
+from simulator.scenario.checks import cross_check
+from simulator.scenario.model import Scenario
 
 START = dt.date(2024, 1, 1)
 SEASON = (0.94, 0.90, 0.98, 1.00, 1.05, 1.07, 1.10, 1.07, 1.00, 0.98, 0.96, 0.95)

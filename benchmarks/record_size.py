@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from simulator import load_scenario, simulate
-from simulator.record_files import compact, read_records, write_records
-from simulator.records import RunResult
+from simulator.output.record_files import read_records, write_records
+from simulator.records.results import RunResult
+from simulator.records.stored import compact
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

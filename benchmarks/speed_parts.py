@@ -17,10 +17,10 @@ import simpy
 from corridor_synthetic import corridor_scenario
 from plain_simpy import build_plans, source
 
-from simulator.engine import build_world, run_until, simulate, start_processes
-from simulator.model import Scenario
-from simulator.records import RunResult
-from simulator.world import World
+from simulator.engine.simulation import build_world, run_until, simulate, start_processes
+from simulator.engine.world import World
+from simulator.records.results import RunResult
+from simulator.scenario.model import Scenario
 
 MB = 1024 * 1024
 VISIT_KEYS = ("train", "resource", "arrive_h", "start_h", "end_h", "busy_h")

@@ -13,10 +13,11 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulator.charts import compare_runs, save_figure, write_charts
-from simulator.experiment import run
-from simulator.report import Report, build_report
-from simulator.scenario import load_scenario
+from simulator.experiment.replications import run
+from simulator.plots import compare_runs, write_charts
+from simulator.plots.chart_files import save_figure
+from simulator.report.build import Report, build_report
+from simulator.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "tutorial.yaml"

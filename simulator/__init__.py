@@ -4,25 +4,14 @@ The public API for notebooks and scripts: load a scenario, simulate or run its r
 build the report tables, and write or read a run directory.
 """
 
-__version__ = "0.1.0"
-
-from simulator.engine import simulate  # noqa: E402
-from simulator.errors import (  # noqa: E402
-    BrisimError,
-    ConservationError,
-    OutputError,
-    Problem,
-    ScenarioError,
-)
-from simulator.experiment import run, run_outcomes  # noqa: E402
-from simulator.export import write_outcomes, write_run  # noqa: E402
-from simulator.model import Scenario  # noqa: E402
-from simulator.outcomes import ReplicationOutcome  # noqa: E402
-from simulator.records import RunResult  # noqa: E402
-from simulator.report import Report, build_report  # noqa: E402
-from simulator.run_reader import SavedRun, read_run, rebuild_report  # noqa: E402
-from simulator.scenario import load_scenario  # noqa: E402
-from simulator.tables import Table  # noqa: E402
+from simulator.engine import simulate
+from simulator.errors import BrisimError, ConservationError, OutputError, Problem, ScenarioError
+from simulator.experiment import ReplicationOutcome, run, run_outcomes
+from simulator.output import SavedRun, read_run, rebuild_report, write_outcomes, write_run
+from simulator.records import RunResult
+from simulator.report import Report, Table, build_report
+from simulator.scenario import Scenario, load_scenario
+from simulator.version import __version__
 
 __all__ = [
     "BrisimError",

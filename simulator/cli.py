@@ -17,17 +17,17 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
-from simulator import __version__
 from simulator.errors import BrisimError, ConservationError, ScenarioError
-from simulator.experiment import run_outcomes as run_replications
-from simulator.export import RECORDS_CHOICES, check_target, write_outcomes
-from simulator.model import Scenario
-from simulator.progress import ProgressBar
-from simulator.report import Report
-from simulator.run_reader import load_report, rebuild_report
-from simulator.scenario import json_schema, load_scenario
-from simulator.summary import run_summary
-from simulator.timeline import Calendar
+from simulator.experiment.progress import ProgressBar
+from simulator.experiment.replications import run_outcomes as run_replications
+from simulator.output.run_reader import load_report, rebuild_report
+from simulator.output.run_writer import RECORDS_CHOICES, check_target, write_outcomes
+from simulator.report.build import Report
+from simulator.report.summary import run_summary
+from simulator.scenario.calendar import Calendar
+from simulator.scenario.loading import json_schema, load_scenario
+from simulator.scenario.model import Scenario
+from simulator.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CHART_FORMATS = ("png", "svg", "pdf")
@@ -184,12 +184,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_target(out, args.overwrite)
     extras = None
     if args.plots:
-        charts, html = _chart_modules()
+        plots = _plots()
 
         def extras(directory: Path, report: Report) -> None:
             """Charts and report.html into the run directory before it is renamed into place."""
-            _write_charts(charts, report, directory / "charts", "png")
-            html.write_html_report(report, directory / "report.html")
+            _write_charts(plots, report, directory / "charts", "png")
+            plots.write_html_report(report, directory / "report.html")
 
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
@@ -218,14 +218,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """Charts of a run directory (and a comparison with another run) into RUN_DIR/charts."""
-    charts, _ = _chart_modules()
+    plots = _plots()
     run_dir = Path(args.run_dir)
     report, _ = load_report(run_dir)
     directory = run_dir / "charts"
-    written = _write_charts(charts, report, directory, args.format)
+    written = _write_charts(plots, report, directory, args.format)
     if args.other_dir:
         other_dir = Path(args.other_dir)
-        fig = charts.compare_runs(
+        fig = plots.compare_runs(
             report,
             load_report(other_dir)[0],
             _label(run_dir),
@@ -242,22 +242,19 @@ def _label(path: Path) -> str:
     return path.resolve().name
 
 
-def _chart_modules() -> tuple[ModuleType, ModuleType]:
-    """The charts and HTML report modules, imported only when charts are asked for."""
+def _plots() -> ModuleType:
+    """The plots package (charts and the HTML page), imported only when charts are asked for."""
     try:
-        return (
-            importlib.import_module("simulator.charts"),
-            importlib.import_module("simulator.html_report"),
-        )
+        return importlib.import_module("simulator.plots")
     except ImportError as exc:
         raise BrisimError(
             f"charts are not available in this installation ({exc}); run without --plots"
         ) from None
 
 
-def _write_charts(charts: ModuleType, report: Report, directory: Path, fmt: str) -> list[Path]:
+def _write_charts(plots: ModuleType, report: Report, directory: Path, fmt: str) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    return list(charts.write_charts(report, directory, fmt))
+    return list(plots.write_charts(report, directory, fmt))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from simulator.flow_tables import FLOW_COLUMNS
-from simulator.report import YEARLY_COLUMNS, Report, summarise
-from simulator.resource_tables import RESOURCE_COLUMNS
-from simulator.tables import Table
+from simulator.report.build import YEARLY_COLUMNS, Report, summarise
+from simulator.report.flow_tables import FLOW_COLUMNS
+from simulator.report.resource_tables import RESOURCE_COLUMNS
+from simulator.report.tables import Table
 
 NODES = (
     # id, name, kind, lat, lon

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from simulator.checks import cross_check
-from simulator.model import Scenario
+from simulator.scenario.checks import cross_check
+from simulator.scenario.model import Scenario
 
 
 def node(node_id: str, kind: str = "junction", gauge: Any = 1435, **extra: Any) -> dict:

@@ -22,10 +22,10 @@ from simulator import (
     write_outcomes,
     write_run,
 )
-from simulator.progress import ProgressBar
-from simulator.record_files import compact
-from simulator.records import RunResult
-from simulator.replication_tables import replication_tables
+from simulator.experiment.progress import ProgressBar
+from simulator.records.results import RunResult
+from simulator.records.stored import compact
+from simulator.report.replication_tables import replication_tables
 
 REPO = Path(__file__).resolve().parent.parent
 LIGHT = ["flows.xian-europe.teu_per_year=40_000", "flows.ore-east.tonnes_per_year=500_000"]
@@ -161,7 +161,7 @@ class FakeTerminal(io.StringIO):
 
 
 def test_progress_bar_counts_years_and_is_silent_when_asked(monkeypatch):
-    monkeypatch.setattr("simulator.progress.SHOW_AFTER_SECONDS", 0)
+    monkeypatch.setattr("simulator.experiment.progress.SHOW_AFTER_SECONDS", 0)
     screen = FakeTerminal()
     with ProgressBar(2, 2 * 8760.0, stream=screen) as bar:
         bar(0, 8760.0)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.records import (
+from simulator.records.results import (
     LOT_COLUMNS,
     VISIT_COLUMNS,
     CapacityYear,

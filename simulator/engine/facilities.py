@@ -1,0 +1,123 @@
+"""SimPy facilities whose capacity follows a timeline: headway gates and handling slots.
+
+One mechanism serves every capacity change and closure: each facility reads a step function of
+hours (see capacity.py). A `Gate` admits trains at a headway of 24 / trains-per-day (the Lindley
+recursion, no SimPy events of its own); `Slots` is a FIFO resource whose number of servers can
+rise and fall during the run (SimPy's Resource cannot change capacity).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import simpy
+
+from simulator.engine.capacity import rounded_slots
+from simulator.engine.timeline import StepFunction
+
+
+class Gate:
+    """Admits trains one headway apart per direction; on one track both directions share it.
+
+    entry = max(arrival, next free entry), pushed past closures: the FIFO queue of a railway
+    section or a border exchange without a process or event per waiting train.
+    """
+
+    def __init__(self, trains_per_day: StepFunction, tracks: StepFunction | None = None) -> None:
+        self._rate = trains_per_day
+        self._tracks = tracks  # None: one gate per direction (a border exchange)
+        self._next_free = {1: 0.0, -1: 0.0}
+        # most track counts never change: then the answer is known without a look-up
+        self._tracks_vary = tracks is not None and len(tracks.hours) > 1
+        self._rate_varies = len(trains_per_day.hours) > 1
+        self._always_shared = tracks is not None and tracks.values[0] < 2
+
+    def is_shared(self, hour: float) -> bool:
+        """True where both directions use one track at this hour."""
+        if self._tracks_vary:
+            return self._tracks.at(hour) < 2
+        return self._always_shared
+
+    def headway(self, hour: float) -> float:
+        """Hours between entries in one direction (or in both, on a shared track)."""
+        rate = self._rate.at(hour)
+        return 24.0 / (2 * rate if self.is_shared(hour) else rate)
+
+    def admit(self, arrival: float, direction: int) -> tuple[float, float]:
+        """Entry hour for a train arriving now, and the headway it occupies; books the slot.
+
+        Returns (inf, 0) when the gate never opens again within its timeline.
+        """
+        shared = self.is_shared(arrival)
+        free = self._next_free
+        nxt = max(free[1], free[-1]) if shared else free[direction]
+        entry = arrival if arrival > nxt else nxt  # max(arrival, nxt) without the call
+        rate = self._rate.at(entry) if self._rate_varies else self._rate.values[0]
+        while rate <= 0:
+            reopen = self._rate.next_change(entry)
+            if reopen is None:
+                return float("inf"), 0.0
+            entry = reopen
+            rate = self._rate.at(entry)
+        shared = self.is_shared(entry)
+        gap = 24.0 / (2 * rate if shared else rate)  # headway(entry), without looking up twice
+        if shared:
+            self._next_free[1] = self._next_free[-1] = entry + gap
+        else:
+            self._next_free[direction] = entry + gap
+        return entry, gap
+
+
+class Slots:
+    """FIFO servers whose number follows a timeline; work in progress is never interrupted."""
+
+    def __init__(self, env: simpy.Environment, capacity: StepFunction) -> None:
+        self.env = env
+        self._capacity = capacity
+        self.servers = rounded_slots(capacity.at(env.now))
+        self.users = 0
+        self._waiting: deque[simpy.Event] = deque()
+        if len(capacity.hours) > 1:
+            env.process(self._follow_timeline())
+
+    def _follow_timeline(self):
+        while True:
+            nxt = self._capacity.next_change(self.env.now)
+            if nxt is None:
+                return
+            yield self.env.timeout(nxt - self.env.now)
+            self.servers = rounded_slots(self._capacity.at(self.env.now))
+            self._grant()
+
+    @property
+    def queue_length(self) -> int:
+        """Requests waiting for a server."""
+        return len(self._waiting)
+
+    def request(self) -> simpy.Event:
+        """An event that fires when a server is granted (at once if one is free)."""
+        event = self.env.event()
+        self._waiting.append(event)
+        self._grant()
+        return event
+
+    def take_free(self) -> bool:
+        """Take a free server at once, without an event, if one is free and none is waiting.
+
+        Callers use it only when no other event is due now (then `request()` would have been
+        granted and resumed next anyway); False means: call `request()` instead.
+        """
+        if self._waiting or self.users >= self.servers:
+            return False
+        self.users += 1
+        return True
+
+    def release(self) -> None:
+        """Give back a server and grant the next waiting request."""
+        self.users -= 1
+        self._grant()
+
+    def _grant(self) -> None:
+        while self._waiting and self.users < self.servers:
+            self.users += 1
+            self._waiting.popleft().succeed()

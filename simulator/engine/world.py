@@ -1,0 +1,255 @@
+"""The simulated corridor's state during one run: facilities, trains on the move, lot queues.
+
+`World` is built by the engine from a Scenario and read by the processes; it also keeps the
+independent tallies that the conservation check compares at the end.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from simulator.engine.capacity import NodeCapacity, SectionCapacity
+from simulator.engine.facilities import Gate, Slots
+from simulator.engine.lots import Batch, DemandQueue, LotBuffer
+from simulator.engine.randomness import Sampler
+from simulator.records.results import Columns
+from simulator.scenario.calendar import Calendar
+from simulator.scenario.model import Flow, Node, Scenario, Section, TrainType
+
+ROW_BLOCK = 4096
+
+
+@dataclass
+class RowBuffer(Columns):
+    """Columns that take rows as tuples and copy them into the arrays a block at a time.
+
+    Writing one visit into eleven numpy arrays cost more than the train's SimPy events; the
+    same values converted a block at a time are identical and several times cheaper.
+    """
+
+    rows: list[tuple] = field(default_factory=list)
+
+    def flush(self) -> None:
+        """Copy the pending rows into the columns."""
+        if self.rows:
+            table = np.array(self.rows, dtype=np.dtype(list(self.dtypes.items())))
+            self.extend(**{k: table[k] for k in self.dtypes})
+            self.rows.clear()
+
+    def append(self, **values: float) -> None:
+        """Add one row by column name (after the pending ones)."""
+        self.flush()
+        super().append(**values)
+
+    def freeze(self) -> dict[str, np.ndarray]:
+        """Trimmed, read-only copies of the columns, pending rows included."""
+        self.flush()
+        return super().freeze()
+
+
+VisitLog = Callable[[int, int, int, float, float, float, float], None]
+"""Records one visit of a train: resource, from node, to node, arrive, start, end, busy hours."""
+
+
+def visit_log(visits: RowBuffer, train: int, cargo: int, teu: float, tonnes: float) -> VisitLog:
+    """A recorder of one train's visits, with the train's own columns filled in once.
+
+    It appends straight to the buffer's pending rows: this runs for every visit of every train.
+    """
+    rows, flush = visits.rows, visits.flush
+
+    def visit(
+        resource: int,
+        from_node: int,
+        to_node: int,
+        arrive_h: float,
+        start_h: float,
+        end_h: float,
+        busy_h: float,
+    ) -> None:
+        rows.append(
+            (
+                resource,
+                from_node,
+                to_node,
+                train,
+                cargo,
+                arrive_h,
+                start_h,
+                end_h,
+                busy_h,
+                teu,
+                tonnes,
+            )
+        )
+        if len(rows) >= ROW_BLOCK:
+            flush()
+
+    return visit
+
+
+@dataclass
+class FlowState:
+    """A flow while it runs: its routes over time and its lot counts."""
+
+    flow: Flow
+    index: int
+    epochs: list[tuple[float, float, tuple[str, ...]]]  # (start hour, end hour, route)
+    teu_per_lot: float
+    tonnes_per_lot: float
+    released_lots: int = 0
+    delivered_lots: int = 0
+    in_port_lots: int = 0
+    queues: list[DemandQueue] = field(default_factory=list)
+
+    def route_at(self, hour: float) -> tuple[str, ...]:
+        """The route in force at an hour."""
+        for lo, hi, route in self.epochs:
+            if lo <= hour < hi:
+                return route
+        return self.epochs[-1][2]
+
+
+@dataclass
+class Train:
+    """A train on the move: its flow, gauge, lots and where it is on its route."""
+
+    number: int
+    flow: FlowState
+    train_type: TrainType
+    lots: Batch
+    route: tuple[str, ...]
+    position: int
+    teu: float = field(init=False)  # on board; a train's lots never change
+    tonnes: float = field(init=False)  # cargo tonnes on board
+
+    def __post_init__(self) -> None:
+        self.teu = len(self.lots) * self.flow.teu_per_lot
+        self.tonnes = len(self.lots) * self.flow.tonnes_per_lot
+
+
+@dataclass
+class SectionState:
+    """A section during the run: its gate, timelines, running-time noise and record index."""
+
+    section: Section
+    capacity: SectionCapacity
+    gate: Gate
+    resource: int
+    noise: Sampler | None
+    fixed_kmh: float | None = field(init=False)  # the speed when it never changes
+
+    def __post_init__(self) -> None:
+        speed = self.capacity.km_per_hour
+        self.fixed_kmh = speed.values[0] if len(speed.hours) == 1 else None
+
+
+@dataclass
+class NodeState:
+    """A node during the run: handling slots, exchange gate, samplers and record indices."""
+
+    node: Node
+    capacity: NodeCapacity
+    resource: int
+    slots: Slots | None = None
+    handling: Sampler | None = None
+    bulk_handling: Sampler | None = None
+    exchange: Gate | None = None
+    exchange_resource: int = -1
+    berths: Slots | None = None
+    berth_resource: int = -1
+
+
+@dataclass
+class Pool:
+    """Lots waiting at a node for a train onward (after transshipment, or off a ship)."""
+
+    flow: FlowState
+    node: str
+    route: tuple[str, ...]
+    train_type: TrainType
+    handle_first: bool
+    buffer: LotBuffer = field(default_factory=LotBuffer)
+    added: simpy.Event | None = None
+
+
+@dataclass
+class World:
+    """Everything the processes share during one run."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    calendar: Calendar
+    replication: int
+    nodes: dict[str, NodeState]
+    node_index: dict[str, int]
+    sections: dict[frozenset, SectionState]
+    flows: list[FlowState]
+    train_types: dict[tuple[str, int], TrainType]
+    yards: dict[tuple[str, str | None], Slots]
+    visits: RowBuffer
+    lots: Columns
+    pools: dict[tuple, Pool] = field(default_factory=dict)
+    live: dict[int, Train] = field(default_factory=dict)
+    next_train: int = 0
+    backlog: list[tuple[int, int, float, float]] = field(default_factory=list)
+    released_months: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+    section_by_pair: dict[tuple[str, str], SectionState] = field(default_factory=dict)
+
+    def section(self, a: str, b: str) -> SectionState:
+        """The section joining two nodes."""
+        sec = self.section_by_pair.get((a, b))
+        if sec is None:  # remembered by ordered pair: no frozenset per call
+            sec = self.section_by_pair[(a, b)] = self.sections[frozenset((a, b))]
+        return sec
+
+    def train_type(self, cargo: str, a: str, b: str) -> TrainType:
+        """The train type that carries `cargo` on the section from a to b."""
+        return self.train_types[(cargo, self.section(a, b).section.gauge_mm)]
+
+    def yard(self, node: str, came_from: str | None) -> Slots | None:
+        """The finite yard a train must enter at `node` when coming from `came_from`, if any."""
+        key = (node, came_from)
+        if key not in self.yards:
+            cap = self.nodes[node].capacity.yard_trains
+            if cap is None:
+                return None
+            self.yards[key] = Slots(self.env, cap)
+        return self.yards[key]
+
+    def new_train(
+        self, flow: FlowState, ttype: TrainType, lots: Batch, route: tuple[str, ...], position: int
+    ) -> Train:
+        """Register a train as on the move."""
+        self.next_train += 1
+        train = Train(self.next_train, flow, ttype, lots, route, position)
+        self.live[train.number] = train
+        return train
+
+    @functools.cached_property
+    def month_starts(self) -> np.ndarray:
+        """First hour of each calendar month of the horizon (worked out once per run)."""
+        return np.array([m[2] for m in self.calendar.month_bounds()])
+
+    def release(self, flow: FlowState, times: np.ndarray) -> None:
+        """Count lots released by demand, by month, for conservation and the flows table."""
+        flow.released_lots += len(times)
+        idx = np.searchsorted(self.month_starts, times, side="right") - 1
+        for m, n in zip(*np.unique(idx, return_counts=True), strict=True):
+            self.released_months[(flow.index, int(m))] += int(n)
+
+    def waiting_lots(self, flow: FlowState, hour: float, final: bool) -> int:
+        """Lots of a flow released but not on a train: origin queues, pools, ships unloading."""
+        queued = sum(q.waiting(hour) if final else q.released_so_far(hour) for q in flow.queues)
+        pooled = sum(len(p.buffer) for p in self.pools.values() if p.flow is flow)
+        return queued + pooled + flow.in_port_lots
+
+    def on_train_lots(self, flow: FlowState) -> int:
+        """Lots of a flow on trains that have not arrived."""
+        return sum(len(t.lots) for t in self.live.values() if t.flow is flow)

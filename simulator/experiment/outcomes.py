@@ -1,0 +1,62 @@
+"""What a run directory keeps of a replication: its tables always, its records where asked.
+
+Built where the replication ran (a worker process or a cluster node), so only the small tables,
+and the records of the replications that keep them, travel back and stay in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from simulator.records.results import FlowBalance, RunResult
+from simulator.records.stored import compact
+from simulator.report.replication_tables import ReplicationTables, replication_tables
+
+RECORDS_CHOICES = ("first", "all", "none")
+"""Which replications keep their train-by-train records; every one keeps its tables."""
+
+
+@dataclass(frozen=True)
+class ReplicationOutcome:
+    """One replication as a run directory holds it: tables, kept records, run facts."""
+
+    tables: ReplicationTables
+    records: RunResult | None  # as stored (times to the second); None where not kept
+    trains: int
+    events: int
+    wall_seconds: float
+    horizon_hours: float
+    balances: tuple[FlowBalance, ...]
+
+    @property
+    def replication(self) -> int:
+        """The replication number."""
+        return self.tables.replication
+
+    @property
+    def conserved(self) -> bool:
+        """True when every flow's tonnes and TEU balance."""
+        return all(b.passed for b in self.balances)
+
+
+def outcome(run: RunResult, horizon_years: int, keep_records: bool) -> ReplicationOutcome:
+    """Tables from the records as stored (so a rebuild from them is identical), records if kept."""
+    stored = compact(run)
+    return ReplicationOutcome(
+        tables=replication_tables(stored, horizon_years),
+        records=stored if keep_records else None,
+        trains=run.trains,
+        events=run.events,
+        wall_seconds=run.wall_seconds,
+        horizon_hours=run.horizon_hours,
+        balances=run.balances,
+    )
+
+
+def records_kept(replications: Sequence[int], choice: str) -> list[int]:
+    """The replications whose records a run keeps, for a RECORDS_CHOICES value."""
+    if choice not in RECORDS_CHOICES:
+        raise ValueError(f"records must be one of {', '.join(RECORDS_CHOICES)}, not {choice!r}")
+    numbers = list(replications)
+    return {"all": numbers, "first": numbers[:1], "none": []}[choice]

@@ -1,0 +1,156 @@
+"""Replications of a scenario, serially or over any `concurrent.futures.Executor`.
+
+Each replication is `simulate(scenario, replication)`, a pure function of its arguments, so a
+serial run, a local process pool and a Dask cluster give identical results, always returned in
+replication order. For Dask, pass `distributed.Client(address).get_executor()` as `executor`
+(the workers need brisim installed); nothing here imports dask.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from typing import Any
+
+from simulator.engine.simulation import ProgressFn, simulate
+from simulator.experiment.outcomes import ReplicationOutcome, outcome, records_kept
+from simulator.records.results import RunResult
+from simulator.scenario.model import Scenario
+
+Progress = Callable[[int, float], None]
+"""Called with (replication, simulated hours done in that replication)."""
+
+
+Task = Callable[..., Any]
+"""task(scenario, replication[, hours_done_callback]): a picklable top-level function."""
+
+
+def run(
+    scenario: Scenario,
+    replications: int | Sequence[int] | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> list[RunResult]:
+    """Simulate replications (default: the scenario's count) and return them in order.
+
+    Without an executor, `jobs` > 1 runs them on a local process pool of that many workers and
+    1 runs them here, one after another. Progress is reported as the simulation advances when
+    serial, and when each replication finishes otherwise.
+    """
+    reps = _replication_numbers(scenario, replications)
+    return _execute(simulate, scenario, reps, executor, progress, jobs)
+
+
+def run_outcomes(
+    scenario: Scenario,
+    replications: int | Sequence[int] | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    records: str = "first",
+) -> list[ReplicationOutcome]:
+    """Like `run`, but each replication is reduced to its tables where it ran; records kept
+    only for the replications `records` names (see RECORDS_CHOICES), to spare memory.
+    """
+    reps = _replication_numbers(scenario, replications)
+    task = functools.partial(tabulate, keep=frozenset(records_kept(reps, records)))
+    return _execute(task, scenario, reps, executor, progress, jobs)
+
+
+def tabulate(
+    scenario: Scenario,
+    replication: int,
+    progress: ProgressFn | None = None,
+    *,
+    keep: Collection[int] = (),
+) -> ReplicationOutcome:
+    """Simulate one replication and keep its tables, and its records if it is in `keep`."""
+    run_result = simulate(scenario, replication, progress)
+    return outcome(run_result, scenario.horizon_years, replication in keep)
+
+
+def _execute(
+    task: Task,
+    scenario: Scenario,
+    reps: list[int],
+    executor: Executor | None,
+    progress: Progress | None,
+    jobs: int,
+) -> list[Any]:
+    """Results of task for each replication, in order: on the executor, a local pool, or here."""
+    if executor is not None:
+        futures = _submit(executor, task, scenario, reps)
+        try:
+            return _collect(futures, progress)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    if jobs > 1 and len(reps) > 1:
+        return _on_local_pool(task, scenario, reps, progress, min(jobs, len(reps)))
+    return [_serial(task, scenario, rep, progress) for rep in reps]
+
+
+def _replication_numbers(scenario: Scenario, replications: int | Sequence[int] | None) -> list[int]:
+    if replications is None:
+        return list(range(scenario.replications))
+    if isinstance(replications, int):
+        if replications < 1:
+            raise ValueError(f"replications must be at least 1, got {replications}")
+        return list(range(replications))
+    return [int(r) for r in replications]
+
+
+def _serial(task: Task, scenario: Scenario, replication: int, progress: Progress | None) -> Any:
+    if progress is None:
+        return task(scenario, replication)
+    return task(scenario, replication, lambda hours: progress(replication, hours))
+
+
+def _submit(executor: Executor, task: Task, scenario: Scenario, reps: list[int]) -> list[Future]:
+    return [executor.submit(task, scenario, rep) for rep in reps]
+
+
+def _collect(futures: list[Future], progress: Progress | None) -> list[Any]:
+    """Results in submission order; progress as each replication finishes."""
+    for future in as_completed(futures):
+        done = future.result()
+        if progress is not None:
+            progress(done.replication, done.horizon_hours)
+    return [future.result() for future in futures]
+
+
+def _on_local_pool(
+    task: Task, scenario: Scenario, reps: list[int], progress: Progress | None, workers: int
+) -> list[Any]:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    try:
+        results = _collect(_submit(pool, task, scenario, reps), progress)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them (no tracebacks from workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers at once (after Ctrl-C or an error); the pool then fails what is left."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join()
+    # A worker ended while sending its result leaves half a message that the pool would wait
+    # for forever; with the last write end closed the pool reads end-of-file and gives up.
+    results = getattr(pool, "_result_queue", None)
+    if results is not None:
+        results._writer.close()
+    pool.shutdown(wait=True)

@@ -1,0 +1,20 @@
+"""Presentation: report tables into matplotlib Figures, the corridor map, and the HTML page.
+
+The only room that knows matplotlib; it never sees SimPy or records, only a `Report`. Exports
+`write_charts`, `CHARTS`, `compare_runs`, `corridor_map` and `write_html_report`.
+"""
+
+from simulator.plots.chart_files import CHART_FORMATS
+from simulator.plots.charts import CHARTS, write_charts
+from simulator.plots.comparison import compare_runs
+from simulator.plots.corridor_map import corridor_map
+from simulator.plots.html_page import write_html_report
+
+__all__ = [
+    "CHARTS",
+    "CHART_FORMATS",
+    "compare_runs",
+    "corridor_map",
+    "write_charts",
+    "write_html_report",
+]

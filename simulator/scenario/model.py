@@ -1,0 +1,293 @@
+"""The scenario data model: frozen pydantic classes for every key of a scenario file.
+
+This module states the format (types, ranges, defaults); `loading.py` reads files into it and
+`checks.py` adds the checks that span several parts (routes, gauges, dates).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, Strict, model_validator
+
+from simulator.scenario.distributions import (
+    Cargo,
+    Date,
+    Distribution,
+    Fraction,
+    Frozen,
+    Gauge,
+    Id,
+    NodeKind,
+    NonNegFloat,
+    PositiveFloat,
+    PositiveInt,
+)
+
+
+class Handling(Frozen):
+    """What serves trains at a node: parallel slots, handling time, finite yard."""
+
+    slots: PositiveInt = Field(description="parallel tracks, cranes or berths serving trains")
+    handling_hours: Distribution = Field(description="time one container train occupies a slot")
+    bulk_handling_hours: Distribution | None = Field(
+        default=None, description="time one bulk train occupies a slot (default: handling_hours)"
+    )
+    yard_trains: PositiveInt | None = Field(
+        default=None, description="trains that may wait at the node per approach; none: unlimited"
+    )
+    yard_teu: PositiveFloat | None = Field(
+        default=None,
+        description="yard size in TEU instead of trains: divided by the node's largest "
+        "container train",
+    )
+
+    @model_validator(mode="after")
+    def _one_yard(self) -> Handling:
+        if self.yard_trains is not None and self.yard_teu is not None:
+            raise ValueError("give yard_trains or yard_teu, not both")
+        return self
+
+
+class Port(Frozen):
+    """Seaport quay: ships unload at berths with cranes, and the yard feeds train formation."""
+
+    berths: PositiveInt
+    crane_teu_per_hour: PositiveFloat
+
+
+class Node(Frozen):
+    """A place on the network: seaport, border crossing, inland hub, junction or exit."""
+
+    id: Id
+    name: str | None = None
+    kind: NodeKind
+    gauge_mm: Gauge | tuple[Gauge, ...] = Field(
+        description="track gauge; two gauges make the node a gauge-change point"
+    )
+    lat: Annotated[float, Strict(), Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Strict(), Field(ge=-180, le=180)] | None = None
+    handling: Handling | None = None
+    exchange_trains_per_day: PositiveFloat | None = Field(
+        default=None, description="border exchange limit, trains a day per direction"
+    )
+    port: Port | None = None
+    opens: Date | None = None
+
+    @property
+    def gauges(self) -> tuple[int, ...]:
+        """The node's gauges as a tuple, whether one or several were written."""
+        return self.gauge_mm if isinstance(self.gauge_mm, tuple) else (self.gauge_mm,)
+
+    @property
+    def changes_gauge(self) -> bool:
+        """True where trains of one gauge hand over to trains of another."""
+        return len(set(self.gauges)) > 1
+
+
+class Section(Frozen):
+    """A rail link between two nodes; capacity is trains a day per direction."""
+
+    id: Id | None = None
+    from_: Id = Field(alias="from")
+    to: Id
+    length_km: PositiveFloat
+    speed_kmh: PositiveFloat | None = None
+    km_per_day: PositiveFloat | None = None
+    tracks: Annotated[int, Strict(), Field(ge=1, le=4)] = 1
+    trains_per_day: PositiveFloat = Field(
+        description="trains a day in each direction; on one track both directions share 2x this"
+    )
+    gauge_mm: Gauge
+    running_cv: Annotated[float, Strict(), Field(ge=0, le=2)] = 0.0
+    opens: Date | None = None
+
+    @model_validator(mode="after")
+    def _one_speed(self) -> Section:
+        if (self.speed_kmh is None) == (self.km_per_day is None):
+            raise ValueError("give exactly one of speed_kmh or km_per_day")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The section's id, or 'from-to' when none was given."""
+        return self.id or f"{self.from_}-{self.to}"
+
+    @property
+    def running_hours(self) -> float:
+        """Mean running time end to end."""
+        kmh = self.speed_kmh if self.speed_kmh is not None else self.km_per_day / 24.0
+        return self.length_km / kmh
+
+
+class TrainType(Frozen):
+    """The train that carries one cargo on one gauge: its size and how long it waits to fill."""
+
+    id: Id
+    cargo: Cargo
+    gauge_mm: Gauge
+    teu_per_train: PositiveFloat | None = None
+    tonnes_per_train: PositiveFloat | None = None
+    max_wait_hours: PositiveFloat = Field(
+        default=72.0, description="a train leaves part-full once its oldest lot has waited this"
+    )
+
+    @model_validator(mode="after")
+    def _size(self) -> TrainType:
+        if self.cargo == "container" and self.teu_per_train is None:
+            raise ValueError("a container train type needs teu_per_train")
+        if self.cargo == "bulk" and self.tonnes_per_train is None:
+            raise ValueError("a bulk train type needs tonnes_per_train")
+        return self
+
+
+class Flow(Frozen):
+    """Demand between two nodes: a yearly volume released as lots, with growth and seasonality."""
+
+    id: Id
+    origin: Id
+    destination: Id
+    cargo: Cargo
+    teu_per_year: NonNegFloat | None = None
+    tonnes_per_teu: PositiveFloat = 11.0
+    tonnes_per_year: NonNegFloat | None = None
+    lot_teu: PositiveFloat = Field(default=4.0, description="TEU in one booking (container)")
+    lot_tonnes: PositiveFloat = Field(default=500.0, description="tonnes in one consignment")
+    growth_per_year: Annotated[float, Strict(), Field(gt=-1, le=5)] = 0.0
+    seasonality: tuple[NonNegFloat, ...] | None = None
+    route: tuple[Id, ...] | None = Field(default=None, description="node ids; none: shortest")
+    ship_teu_per_call: PositiveFloat | None = Field(
+        default=None, description="at a seaport origin: lots arrive by ships of this many TEU"
+    )
+
+    @model_validator(mode="after")
+    def _volume(self) -> Flow:
+        if self.cargo == "container" and self.teu_per_year is None:
+            raise ValueError("a container flow needs teu_per_year")
+        if self.cargo == "bulk" and self.tonnes_per_year is None:
+            raise ValueError("a bulk flow needs tonnes_per_year")
+        if self.cargo == "bulk" and self.teu_per_year is not None:
+            raise ValueError("a bulk flow gives tonnes_per_year, not teu_per_year")
+        if self.cargo == "container" and self.tonnes_per_year is not None:
+            raise ValueError("a container flow gives teu_per_year and tonnes_per_teu")
+        return self
+
+    @property
+    def lot_size(self) -> float:
+        """Size of one lot in the flow's own unit (TEU for containers, tonnes for bulk)."""
+        return self.lot_teu if self.cargo == "container" else self.lot_tonnes
+
+    @property
+    def units_per_year(self) -> float:
+        """Yearly volume in the flow's own unit (TEU for containers, tonnes for bulk)."""
+        return self.teu_per_year if self.cargo == "container" else self.tonnes_per_year
+
+    @property
+    def tonnes_per_unit(self) -> float:
+        """Tonnes in one unit of the flow (tonnes per TEU, or 1 for bulk)."""
+        return self.tonnes_per_teu if self.cargo == "container" else 1.0
+
+
+SECTION_CHANGE_KEYS = ("trains_per_day", "tracks", "speed_kmh", "km_per_day")
+NODE_CHANGE_KEYS = ("slots", "exchange_trains_per_day", "yard_trains")
+FLOW_CHANGE_KEYS = ("teu_per_year", "tonnes_per_year")
+
+
+class Change(Frozen):
+    """A dated change of one section's, node's or flow's numbers (from that date on)."""
+
+    date: Date
+    section: Id | None = None
+    node: Id | None = None
+    flow: Id | None = None
+    set: dict[str, Annotated[float, Strict(), Field(gt=0)]] = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Change:
+        targets = [t for t in (self.section, self.node, self.flow) if t is not None]
+        if len(targets) != 1:
+            raise ValueError("give exactly one of section, node or flow")
+        allowed = self.allowed_keys
+        bad = [k for k in self.set if k not in allowed]
+        if bad:
+            raise ValueError(
+                f"cannot change {bad[0]!r} of a {self.target_kind}; expected one of "
+                + ", ".join(allowed)
+            )
+        return self
+
+    @property
+    def target_kind(self) -> str:
+        """'section', 'node' or 'flow'."""
+        return "section" if self.section else "node" if self.node else "flow"
+
+    @property
+    def target(self) -> str:
+        """Id of the changed element."""
+        return self.section or self.node or self.flow or ""
+
+    @property
+    def allowed_keys(self) -> tuple[str, ...]:
+        """Keys that may be changed on this kind of target."""
+        return {"section": SECTION_CHANGE_KEYS, "node": NODE_CHANGE_KEYS, "flow": FLOW_CHANGE_KEYS}[
+            self.target_kind
+        ]
+
+
+class Disruption(Frozen):
+    """A dated closure or capacity cut, or random breakdowns (MTBF/MTTR), of a section or node."""
+
+    section: Id | None = None
+    node: Id | None = None
+    start: Date | None = None
+    end: Date | None = None
+    capacity_factor: Fraction = Field(default=0.0, description="0 closes, 0.5 halves capacity")
+    mtbf_hours: PositiveFloat | None = None
+    mttr_hours: PositiveFloat | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Disruption:
+        if (self.section is None) == (self.node is None):
+            raise ValueError("give exactly one of section or node")
+        dated = self.start is not None or self.end is not None
+        random_ = self.mtbf_hours is not None or self.mttr_hours is not None
+        if dated == random_:
+            raise ValueError("give either start and end (dated) or mtbf_hours and mttr_hours")
+        if dated and (self.start is None or self.end is None or self.end <= self.start):
+            raise ValueError("a dated disruption needs start and a later end")
+        if random_ and (self.mtbf_hours is None or self.mttr_hours is None):
+            raise ValueError("random breakdowns need both mtbf_hours and mttr_hours")
+        return self
+
+    @property
+    def target(self) -> str:
+        """Id of the disrupted section or node."""
+        return self.section or self.node or ""
+
+
+class Scenario(Frozen):
+    """A whole validated scenario: what the engine takes, with no trace of YAML."""
+
+    name: str
+    description: str = ""
+    start_date: Date
+    horizon_years: Annotated[int, Strict(), Field(ge=1, le=100)] = 1
+    seed: Annotated[int, Strict(), Field(ge=0)] = 0
+    replications: PositiveInt = 1
+    warmup_days: NonNegFloat = 0.0
+    nodes: tuple[Node, ...] = Field(min_length=2)
+    sections: tuple[Section, ...] = Field(min_length=1)
+    train_types: tuple[TrainType, ...] = Field(min_length=1)
+    flows: tuple[Flow, ...] = Field(min_length=1)
+    changes: tuple[Change, ...] = ()
+    disruptions: tuple[Disruption, ...] = ()
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id."""
+        return next(n for n in self.nodes if n.id == node_id)
+
+    def section(self, key: str) -> Section:
+        """The section with this key."""
+        return next(s for s in self.sections if s.key == key)

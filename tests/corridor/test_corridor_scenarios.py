@@ -1,0 +1,294 @@
+"""The real-corridor scenarios: they validate, each upgrade runs and conserves tonnage, and their
+yearly tables show where the bottleneck moves; the how-to that compares them runs as written.
+
+Runs are squeezed into two years (benchmarks/bottlenecks.py `squeeze`): 2022 as it was, then a
+2023 carrying 2027's demand (+10% a year for five years) with every dated change and opening of
+the scenario moved to 1 January 2023. One replication each, seed fixed by the scenario; the
+thresholds sit far from the values seen (stated next to each), so they do not hang on this seed.
+The how-to's commands run with the squeeze added as `--set` options and `--replications 1`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from simulator import Report, Table, build_report, load_scenario, simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+BENCHMARKS = ROOT / "benchmarks"
+HOWTO = ROOT / "docs" / "how-to" / "compare-upgrades.md"
+PAGE = ROOT / "docs" / "explanation" / "bottlenecks.md"
+BASELINE = "baseline-2022.yaml"
+UPGRADES = (
+    "dostyk-moiynty-2025.yaml",
+    "border-exchange-2025.yaml",
+    "bakhty-ayagoz-2027.yaml",
+    "xian-terminal-2024.yaml",
+    "all-upgrades.yaml",
+)
+SINGLE_TRACK, DOSTYK_EXCHANGE = "dostyk-beskol", "dostyk/exchange"
+ALTYNKOL_LINE, ALTYNKOL_EXCHANGE = "altynkol-zhetygen", "altynkol/exchange"
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """A module of benchmarks/ (they import their neighbours by name, so the folder goes first
+    on the import path while it loads)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(BENCHMARKS))
+        return importlib.import_module(name)
+
+
+@pytest.fixture(scope="module")
+def bottlenecks() -> ModuleType:
+    """benchmarks/bottlenecks.py as a module."""
+    return benchmark_module("bottlenecks")
+
+
+@pytest.fixture(scope="module")
+def squeezed(bottlenecks: ModuleType):
+    """Squeezed run of an upgrade scenario, simulated once per module: name -> Report."""
+    done: dict[str, Report] = {}
+
+    def get(file: str) -> Report:
+        if file not in done:
+            scenario = bottlenecks.load(file, (), squeezed=True)
+            run = simulate(scenario, 0)  # raises ConservationError if tonnage is not conserved
+            assert run.conserved
+            done[file] = build_report(scenario, [run])
+        return done[file]
+
+    return get
+
+
+def code_blocks(page: Path, language: str) -> list[str]:
+    """The fenced code blocks of one language in a markdown page, in order."""
+    return re.findall(rf"```{language}\n(.*?)```", page.read_text("utf-8"), flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def howto(bottlenecks: ModuleType, tmp_path_factory) -> Path:
+    """A folder where the how-to's `brisim run` commands have run (squeezed, 1 replication)."""
+    work = tmp_path_factory.mktemp("compare-upgrades")
+    (work / "scenarios").symlink_to(SCENARIOS, target_is_directory=True)
+    commands = [c for c in code_blocks(HOWTO, "bash")[0].splitlines() if c.strip()]
+    for command in commands:
+        words = shlex.split(command)
+        assert words[:2] == ["brisim", "run"]
+        scenario = load_scenario(work / words[2])
+        quick = [arg for o in bottlenecks.squeeze(scenario) for arg in ("--set", o)]
+        argv = [*words[1:], *quick, "--years", "2", "--replications", "1"]
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", *argv],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, (command, done.stderr)
+    return work
+
+
+def csv_rows(run_dir: Path, table: str, **equals) -> list[dict]:
+    """Rows of one table of a run directory, filtered by column values."""
+    return list(Table.from_csv(run_dir / f"{table}.csv").where(**equals))
+
+
+def resource(report: Report, name: str, year: int) -> dict:
+    """The row of one resource in one year of a one-replication report."""
+    (row,) = report.resources.where(resource=name, year=year)
+    return row
+
+
+@pytest.mark.parametrize("file", (BASELINE, *UPGRADES))
+def test_every_corridor_scenario_validates(file: str):
+    scenario = load_scenario(SCENARIOS / file)
+    assert {"dostyk", "altynkol"} <= {n.id for n in scenario.nodes if n.kind == "border"}
+    for border in ("dostyk", "altynkol"):
+        assert scenario.node(border).gauges == (1435, 1520)
+        assert scenario.node(border).handling is not None
+
+
+@pytest.mark.parametrize("file", UPGRADES)
+def test_upgrades_are_a_few_lines_on_the_baseline_to_the_end_of_2029(file: str):
+    raw = yaml.safe_load((SCENARIOS / file).read_text(encoding="utf-8"))
+    assert raw["extends"] in (BASELINE, "bakhty-ayagoz-2027.yaml")
+    assert "flows" not in raw  # demand and its growth come from the baseline
+    base, scenario = load_scenario(SCENARIOS / BASELINE), load_scenario(SCENARIOS / file)
+    assert scenario.start_date == base.start_date
+    assert scenario.horizon_years == 8  # 2022 to the end of 2029
+    assert {f.id for f in scenario.flows} == {f.id for f in base.flows}
+    assert all(f.growth_per_year > 0 for f in scenario.flows)
+    assert scenario.changes or any(n.opens for n in scenario.nodes)
+
+
+def test_demand_growth_can_be_set_from_the_command_line():
+    path = SCENARIOS / "dostyk-moiynty-2025.yaml"
+    scenario = load_scenario(path, ["flows.china-europe.growth_per_year=0.05"])
+    flows = {f.id: f for f in scenario.flows}
+    assert flows["china-europe"].growth_per_year == 0.05
+    assert flows["europe-china"].growth_per_year == 0.10
+
+
+@pytest.mark.parametrize("name", ["no-upgrades", "dostyk-moiynty-2025", "border-exchange-2025"])
+def test_howto_runs_conserve_tonnage(howto: Path, name: str):
+    run_dir = howto / "runs" / name
+    assert {r["passed"] for r in csv_rows(run_dir, "conservation")} == {"true"}
+    totals = csv_rows(run_dir, "yearly", kind="total", name="all")
+    assert [r["year"] for r in totals] == [2022, 2023]
+    assert all(r["tonnes"] > 20e6 for r in totals)  # 22.4 Mt in 2022, 30 Mt or more in 2023
+
+
+@pytest.mark.parametrize("file", ["bakhty-ayagoz-2027.yaml", "xian-terminal-2024.yaml"])
+def test_other_upgrades_run_squeezed_and_conserve_tonnage(squeezed, file: str):
+    report = squeezed(file)
+    assert all(row["passed"] == "true" for row in report.conservation)
+    totals = report.yearly.where(kind="total", name="all")
+    assert [r["year"] for r in totals] == [2022, 2023]
+    assert all(r["tonnes"] > 20e6 for r in totals)
+
+
+def limit(run_dir: Path, name: str, year: int) -> dict:
+    """One resource's row of the one-replication resources table of a run directory."""
+    (row,) = csv_rows(run_dir, "resources", resource=name, year=year)
+    return row
+
+
+def dostyk_tonnes(run_dir: Path, year: int) -> float:
+    """Tonnes through Dostyk in a year, both directions."""
+    (row,) = csv_rows(run_dir, "yearly", kind="border", name="dostyk", direction="both", year=year)
+    return row["tonnes"]
+
+
+def test_without_upgrades_dostyks_exchange_fills_before_its_single_track(howto: Path):
+    run_dir = howto / "runs" / "no-upgrades"
+    exchange, track = limit(run_dir, DOSTYK_EXCHANGE, 2023), limit(run_dir, SINGLE_TRACK, 2023)
+    assert exchange["wait_mean_h"] > 48  # seen 13 days: out of China the exchange is full
+    assert track["wait_mean_h"] < 12  # seen 2 h: the exchange meters what reaches the track
+    assert track["utilisation"] > exchange["utilisation"]  # the mean over directions hides it
+
+
+def test_second_track_alone_leaves_dostyk_limited_by_its_exchange(howto: Path):
+    run_dir = howto / "runs" / "dostyk-moiynty-2025"
+    assert limit(run_dir, SINGLE_TRACK, 2022)["utilisation"] > 0.55  # seen 0.62
+    track, exchange = limit(run_dir, SINGLE_TRACK, 2023), limit(run_dir, DOSTYK_EXCHANGE, 2023)
+    assert track["utilisation"] < 0.35  # seen 0.19: the second track has room
+    assert exchange["utilisation"] > track["utilisation"]  # the busiest Dostyk limit moved
+    assert exchange["wait_mean_h"] > 48  # seen 13 days
+    gain = dostyk_tonnes(run_dir, 2023) / dostyk_tonnes(howto / "runs" / "no-upgrades", 2023)
+    assert gain < 1.03  # seen 1.00: no more tonnes cross while the exchange is full
+
+
+def test_exchange_upgrade_alone_moves_dostyks_limit_to_the_single_track(howto: Path):
+    run_dir = howto / "runs" / "border-exchange-2025"
+    track, exchange = limit(run_dir, SINGLE_TRACK, 2023), limit(run_dir, DOSTYK_EXCHANGE, 2023)
+    assert exchange["wait_mean_h"] < 2  # seen 0 h once the exchange is doubled
+    assert track["utilisation"] > 0.95  # seen 0.99
+    assert track["wait_mean_h"] > 24  # seen 4 days
+    gain = dostyk_tonnes(run_dir, 2023) / dostyk_tonnes(howto / "runs" / "no-upgrades", 2023)
+    assert gain > 1.03  # seen 1.07: more crosses until the single track is full
+
+
+@pytest.mark.parametrize("block", [0, 1])
+def test_howto_python_examples_print_the_comparison(howto: Path, block: int):
+    code = code_blocks(HOWTO, "python")[block]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=howto, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    if block == 0:
+        assert "runs/border-exchange-2025 against runs/no-upgrades" in done.stdout
+        assert re.search(r"2023 dostyk +\d+\.\d Mt +\+\d+\.\d Mt", done.stdout)
+    else:
+        assert "busiest: altynkol-zhetygen" in done.stdout
+        assert re.search(r"dostyk/exchange +mean wait +2022: +\d+ h", done.stdout)
+
+
+def test_howto_chart_command_draws_the_comparison(howto: Path):
+    (command,) = [c for c in code_blocks(HOWTO, "bash")[1].splitlines() if c.strip()]
+    words = shlex.split(command)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", *words[1:]],
+        cwd=howto,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    charts = howto / "runs" / "dostyk-moiynty-2025" / "charts"
+    assert any(p.name.startswith("compare-") for p in charts.iterdir())
+
+
+def test_third_crossing_draws_traffic_only_from_its_opening(squeezed):
+    report = squeezed("bakhty-ayagoz-2027.yaml")
+    border = report.yearly.where(kind="border", name="bakhty", direction="both")
+    tonnes = {r["year"]: r["tonnes"] for r in border}
+    assert tonnes.get(2022, 0.0) == 0.0
+    assert tonnes[2023] > 1e6  # seen 1.6 Mt: the north-east's cargo via Semey and Ayagoz
+    old_route = report.yearly.where(kind="section", name="aktogay-ayagoz", direction="both")
+    trains = {r["year"]: r["trains"] for r in old_route}
+    assert trains[2023] < 0.2 * trains[2022]
+
+
+def test_xian_terminal_adds_trans_caspian_traffic_to_a_full_altynkol(squeezed):
+    report = squeezed("xian-terminal-2024.yaml")
+    flow = {r["year"]: r["released_teu"] for r in report.flows.where(flow="trans-caspian")}
+    assert flow[2023] > 3 * flow[2022]  # 33.6k → (33.6k + 66.5k) × 1.61 TEU: ratio ≈ 4.8
+    assert resource(report, ALTYNKOL_LINE, 2023)["utilisation"] > 0.97
+    assert resource(report, ALTYNKOL_EXCHANGE, 2023)["wait_mean_h"] > 48
+
+
+def test_bottleneck_page_quick_look_shows_the_limit_moving_to_altynkols_exchange():
+    """The page's second command (the first one, eight years of six scenarios, wrote it)."""
+    words = shlex.split(code_blocks(PAGE, "bash")[0].splitlines()[1], comments=True)
+    assert words[:2] == ["python", "benchmarks/bottlenecks.py"] and "--squeeze" in words
+    argv = [sys.executable, str(ROOT / words[1]), *words[2:]]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr  # a run that loses tonnage raises, so exits 1
+    out = done.stdout
+    assert "Busiest resource: `altynkol-zhetygen` (2022), then `altynkol/exchange` (2023)" in out
+    row_2023 = next(line for line in out.splitlines() if line.startswith("| 2023 |"))
+    cells = [c.strip() for c in row_2023.strip("|").split("|")]
+    track, exchange = cells[2], cells[3]  # the Dostyk limits, as 'utilisation · wait'
+    assert float(track.split(" · ")[0]) < 0.35 and track.endswith(" h")
+    assert float(exchange.split(" · ")[0]) < 0.7 and exchange.endswith(" h")
+
+
+def test_bottleneck_page_holds_eight_years_of_every_scenario(bottlenecks: ModuleType):
+    text = PAGE.read_text("utf-8")
+    region = text.split(bottlenecks.START)[1].split(bottlenecks.END)[0]
+    for label, _, _ in bottlenecks.RUNS:
+        section = region.split(f"### {label}\n")[1].split("###")[0]
+        years = re.findall(r"^\| (20\d\d) \|", section, flags=re.M)
+        assert years == [str(y) for y in range(2022, 2030)], label
+
+
+def test_bottleneck_script_rejects_bad_options_with_exit_2():
+    script = str(BENCHMARKS / "bottlenecks.py")
+    for bad in (["--only", "nowhere"], ["--replications", "0"]):
+        done = subprocess.run([sys.executable, script, *bad], capture_output=True, text=True)
+        assert done.returncode == 2
+        assert bad[0] in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_bottleneck_tables_replace_only_their_region(bottlenecks: ModuleType, squeezed, tmp_path):
+    report = squeezed("bakhty-ayagoz-2027.yaml")
+    body = bottlenecks.scenario_table("bakhty-ayagoz-2027", bottlenecks.year_rows(report), 1)
+    page = tmp_path / "page.md"
+    page.write_text(f"intro\n{bottlenecks.START}\nold\n{bottlenecks.END}\noutro\n", "utf-8")
+    text = page.read_text("utf-8")
+    new = benchmark_module("doc_region").replace_region(
+        text, bottlenecks.START, bottlenecks.END, body
+    )
+    assert new.startswith("intro\n") and new.endswith(f"{bottlenecks.END}\noutro\n")
+    assert "old" not in new and "| 2023 |" in new
