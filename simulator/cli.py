@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from simulator.errors import BrisimError, ConservationError, ScenarioError
-from simulator.experiment.progress import ProgressBar
+from simulator.experiment.progress import ChartProgress, ProgressBar
 from simulator.experiment.replications import run_outcomes as run_replications
 from simulator.output.run_reader import load_report, rebuild_report
 from simulator.output.run_writer import RECORDS_CHOICES, check_target, write_outcomes
@@ -105,7 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
         "every replication keeps its tables",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors and warnings (no progress, no summary table)",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -188,8 +192,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         def extras(directory: Path, report: Report) -> None:
             """Charts and report.html into the run directory before it is renamed into place."""
-            _write_charts(plots, report, directory / "charts", "png")
-            plots.write_html_report(report, directory / "report.html")
+            with ChartProgress(len(plots.CHARTS) + 1, quiet=args.quiet) as step:
+                _write_charts(plots, report, directory / "charts", "png", step)
+                step("report.html")
+                plots.write_html_report(report, directory / "report.html", scenario)
 
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
@@ -203,8 +209,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         wall_seconds=time.perf_counter() - started,
         extras=extras,
     )
-    print(run_summary(report))
-    print(f"run directory: {out} (open {out / 'report.md'})")
+    if not args.quiet:
+        print(run_summary(report))
+        print(f"run directory: {out} (open {out / 'report.md'})")
     return EXIT_OK if all(o.conserved for o in outcomes) else EXIT_FAILED
 
 
@@ -222,7 +229,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir)
     report, _ = load_report(run_dir)
     directory = run_dir / "charts"
-    written = _write_charts(plots, report, directory, args.format)
+    with ChartProgress(len(plots.CHARTS)) as step:
+        written = _write_charts(plots, report, directory, args.format, step)
     if args.other_dir:
         other_dir = Path(args.other_dir)
         fig = plots.compare_runs(
@@ -252,18 +260,20 @@ def _plots() -> ModuleType:
         ) from None
 
 
-def _write_charts(plots: ModuleType, report: Report, directory: Path, fmt: str) -> list[Path]:
+def _write_charts(
+    plots: ModuleType, report: Report, directory: Path, fmt: str, step: ChartProgress
+) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    return list(plots.write_charts(report, directory, fmt))
+    return list(plots.write_charts(report, directory, fmt, progress=step))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
+    if not getattr(args, "handler", None):  # bare `brisim`: the help, as git, pip and cargo do
         parser.print_help()
-        return EXIT_BAD_INPUT
+        return EXIT_OK
     try:
         return args.handler(args)
     except ScenarioError as exc:

@@ -87,3 +87,34 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+class ChartProgress:
+    """One stderr status line while charts are drawn ("drawing charts 2/6: monthly-throughput"),
+    on a terminal only and unless quiet; the line is cleared when done."""
+
+    def __init__(self, steps: int, *, quiet: bool = False, stream: TextIO | None = None) -> None:
+        self._stream = stream if stream is not None else sys.stderr
+        self._steps = steps
+        self._done = 0
+        self.enabled = not quiet and _is_terminal(self._stream)
+
+    def __enter__(self) -> ChartProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.enabled and self._done:
+            self._stream.write("\r\033[K")
+            self._stream.flush()
+
+    def __call__(self, name: str) -> None:
+        """Announce that the chart (or page) `name` is being drawn now."""
+        self._done += 1
+        if self.enabled:
+            self._stream.write(f"\r\033[Kdrawing charts {self._done}/{self._steps}: {name}")
+            self._stream.flush()

@@ -28,7 +28,7 @@ from simulator.output.record_files import write_records
 from simulator.output.table_files import write_replication_tables
 from simulator.records.results import RunResult
 from simulator.report.build import Report, assemble_report
-from simulator.report.summary import report_markdown
+from simulator.report.summary import report_context, report_markdown
 from simulator.scenario.loading import scenario_to_yaml
 from simulator.scenario.model import Scenario
 from simulator.version import __version__
@@ -231,14 +231,8 @@ def write_tables(directory: Path, report: Report, scenario: Scenario) -> list[Pa
     written = []
     for name, table in report.tables().items():
         written.append(_replace_file(directory / f"{name}.csv", table.to_csv_text()))
-    context = {
-        "description": scenario.description,
-        "start_date": scenario.start_date.isoformat(),
-        "horizon_years": scenario.horizon_years,
-        "warmup_days": scenario.warmup_days,
-        "seed": scenario.seed,
-    }
-    written.append(_replace_file(directory / REPORT_FILE, report_markdown(report, context)))
+    markdown = report_markdown(report, report_context(scenario))
+    written.append(_replace_file(directory / REPORT_FILE, markdown))
     return written
 
 

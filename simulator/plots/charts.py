@@ -234,13 +234,21 @@ CHARTS: dict[str, Callable[[Report], Figure]] = {
 """Every chart of a report by its file name stem, in the order `write_charts` writes them."""
 
 
-def write_charts(report: Report, directory: Path, fmt: str = "png") -> list[Path]:
-    """Write every chart as DIRECTORY/<name>.<fmt> (names in `CHARTS`); returns the paths."""
+def write_charts(
+    report: Report,
+    directory: Path,
+    fmt: str = "png",
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write every chart as DIRECTORY/<name>.<fmt> (names in `CHARTS`); returns the paths.
+    `progress`, when given, is called with each chart's name before it is drawn."""
     check_format(fmt)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, chart in CHARTS.items():
+        if progress is not None:
+            progress(name)
         path = directory / f"{name}.{fmt}"
         save_figure(chart(report), path, fmt)
         paths.append(path)

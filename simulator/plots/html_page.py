@@ -1,4 +1,4 @@
-"""One self-contained HTML page of a run: summary tables and every chart as an embedded PNG.
+"""One self-contained HTML page of a run: every table of report.md and every chart as a PNG.
 
 Nothing is linked from outside the file (no CSS, scripts, fonts or images), so it opens offline
 and can be mailed as it is.
@@ -17,8 +17,11 @@ from matplotlib.figure import Figure
 
 from simulator.plots.chart_files import PNG_DPI, write_atomically
 from simulator.plots.charts import CHARTS
-from simulator.plots.style import crossings, mean_by, tonnes_scale
+from simulator.plots.markdown_html import markdown_to_html
+from simulator.plots.style import crossings, tonnes_scale
 from simulator.report.build import Report
+from simulator.report.summary import all_crossings, report_context, report_markdown
+from simulator.scenario.model import Scenario
 
 CHART_CAPTIONS = {
     "yearly-crossings": "Cargo through each border crossing per year (mean of the replications; "
@@ -40,37 +43,62 @@ th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; }
 th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 0 0 2.5em; } figure img { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.95em; }
+p.check.passed { color: #1a6b2a; } p.check.failed { color: #b00020; font-weight: bold; }
+ul.context { color: #444; }
 """
 
 
-def write_html_report(report: Report, path: Path) -> None:
-    """Write the whole report as one HTML file at `path`, whole or not at all."""
+def write_html_report(report: Report, path: Path, scenario: Scenario | None = None) -> None:
+    """Write the whole report as one HTML file at `path`, whole or not at all; with the
+    scenario, its description and run settings are on the page too, as in report.md."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html(report).encode("utf-8")
+    page = render_html(report, scenario).encode("utf-8")
     write_atomically(path, lambda fh: fh.write(page))
 
 
-def render_html(report: Report) -> str:
-    """The report page as a string: heading, three summary tables, then every chart."""
+def render_html(report: Report, scenario: Scenario | None = None) -> str:
+    """The report page as a string: heading, description, conservation, the crossings at a
+    glance, every section and table of report.md, then every chart."""
     years = sorted(set(report.yearly_summary.column("year")))
     span = f"{years[0]}-{years[-1]}" if years else str(report.start_year)
     title = f"{report.scenario_name}: corridor report"
+    context = report_context(scenario) if scenario is not None else {}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_esc(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{_esc(title)}</h1>",
         f'<p class="meta">Years {span}; {_plural(report.replications, "replication")}.</p>',
-        crossing_table(report),
-        bottleneck_table(report),
-        flow_table(report),
     ]
-    parts.append("<h2>Charts</h2>")
+    if context.get("description"):
+        parts.append(f'<p class="description">{_esc(context["description"])}</p>')
+    parts += [
+        conservation_line(report),
+        crossing_table(report),
+        markdown_to_html(report_markdown(report, context)),
+        "<h2>Charts</h2>",
+    ]
     for name, chart in CHARTS.items():
         parts.append(_figure_html(name, chart(report)))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def conservation_line(report: Report) -> str:
+    """One line saying whether every tonne released was delivered, on a train or waiting."""
+    rows = list(report.conservation)
+    if not rows:
+        return '<p class="check">Conservation check: not recorded for this run.</p>'
+    failed = sorted({r["replication"] for r in rows if r["passed"] != "true"})
+    if failed:
+        reps = ", ".join(str(r) for r in failed)
+        return f'<p class="check failed">Conservation check: FAILED in replication {reps}.</p>'
+    return (
+        '<p class="check passed">Conservation check: passed in every replication (every tonne '
+        "released was delivered, on a train or waiting at the end).</p>"
+    )
 
 
 def crossing_table(report: Report) -> str:
@@ -80,55 +108,22 @@ def crossing_table(report: Report) -> str:
     years = sorted(set(rows.column("year")))
     mean = {(r["year"], r["name"]): r["tonnes_mean"] for r in rows}
     ci = {(r["year"], r["name"]): r["tonnes_ci95"] for r in rows}
-    totals = {y: sum(mean.get((y, n), 0.0) for n in names) for y in years}
-    divisor, unit = tonnes_scale(max(totals.values(), default=0.0))
+    totals = all_crossings(report)
+    peak = max((totals[y]["tonnes_mean"] for y in years if y in totals), default=0.0)
+    divisor, unit = tonnes_scale(peak)
     body = []
     for y in years:
         cells = [
             _mean_ci(mean.get((y, n), math.nan), ci.get((y, n), math.nan), divisor) for n in names
         ]
-        body.append([str(y), *cells, _number(totals[y] / divisor)])
+        total = totals.get(y, {"tonnes_mean": math.nan, "tonnes_ci95": math.nan})
+        body.append([str(y), *cells, _mean_ci(total["tonnes_mean"], total["tonnes_ci95"], divisor)])
     return html_table(
         f"Cargo per border crossing and year, both directions ({unit}; mean ± 95% CI)",
         ["Year", *names, "All crossings"],
         body,
         "yearly-crossings",
     )
-
-
-def bottleneck_table(report: Report) -> str:
-    """The busiest resource of each year and its mean utilisation."""
-    body = [
-        [str(r["year"]), str(r["resource"]), str(r["kind"]), _percent(r["utilisation_mean"])]
-        for r in report.bottlenecks
-    ]
-    return html_table(
-        "Bottleneck per year (the resource with the highest mean utilisation)",
-        ["Year", "Resource", "Kind", "Utilisation"],
-        body,
-        "bottlenecks",
-    )
-
-
-FLOW_COLUMNS = (
-    ("released_tonnes", "Released (t)"),
-    ("delivered_tonnes", "Delivered (t)"),
-    ("backlog_tonnes", "Backlog at year end (t)"),
-    ("transit_p50_days", "Transit median (days)"),
-    ("transit_p95_days", "Transit 95th percentile (days)"),
-)
-
-
-def flow_table(report: Report) -> str:
-    """Per flow and year, means over replications: released, delivered, backlog and transit."""
-    means = {col: mean_by(report.flows, ["flow", "year"], col) for col, _ in FLOW_COLUMNS}
-    keys = sorted(means[FLOW_COLUMNS[0][0]], key=lambda k: (str(k[0]), k[1]))
-    body = [
-        [str(flow), str(year), *(_number(means[col][(flow, year)]) for col, _ in FLOW_COLUMNS)]
-        for flow, year in keys
-    ]
-    headers = ["Flow", "Year", *(label for _, label in FLOW_COLUMNS)]
-    return html_table("Flows per year (mean of replications)", headers, body, "flows")
 
 
 def html_table(title: str, headers: Sequence[str], body: list[list[str]], table_id: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from simulator.report.build import Report, summarise
 from simulator.report.tables import Table
+from simulator.scenario.model import Scenario
 
 TOP_RESOURCES = 5  # resources listed per year in report.md
 ALL = "all crossings"
@@ -137,6 +138,17 @@ def report_markdown(report: Report, context: dict[str, Any]) -> str:
         "Every file and column is described in docs/reference/outputs.md of brisim.",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def report_context(scenario: Scenario) -> dict[str, Any]:
+    """What report.md says about the scenario besides its tables (description, dates, seed)."""
+    return {
+        "description": scenario.description,
+        "start_date": scenario.start_date.isoformat(),
+        "horizon_years": scenario.horizon_years,
+        "warmup_days": scenario.warmup_days,
+        "seed": scenario.seed,
+    }
 
 
 def _context_lines(report: Report, context: dict[str, Any]) -> str:

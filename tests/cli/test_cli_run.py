@@ -7,7 +7,6 @@ import contextlib
 import filecmp
 import io
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -260,29 +259,6 @@ def test_console_script_help_runs():
         assert word in done.stdout
     done = subprocess.run([*command, "run", "--help"], capture_output=True, text=True, timeout=120)
     assert "--overwrite" in done.stdout and "--no-plots" in done.stdout
-
-
-def doc_commands(path: Path) -> list[str]:
-    """The lines of a page's ```bash blocks."""
-    blocks = re.findall(r"```bash\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
-    return [line for block in blocks for line in block.splitlines() if line.strip()]
-
-
-@pytest.mark.parametrize("page", ["docs/tutorial/first-run.md", "docs/reference/cli.md"])
-def test_documented_commands_run(workspace, page, capsys):
-    commands = doc_commands(REPO / page)
-    assert commands
-    for line in commands:
-        argv = shlex.split(line)
-        assert argv[0] == "brisim", line
-        if argv[1] == "run":
-            argv += ["--years", "2", "--replications", "1"]  # short, to keep the test quick
-        assert cli.main(argv[1:]) == 0, line
-    assert (workspace / "runs").is_dir()
-    if page.endswith("cli.md"):  # brisim plot with a second run draws the comparison too
-        charts = workspace / "runs" / "tutorial-5" / "charts"
-        assert (charts / "yearly-crossings.svg").is_file()
-        assert (charts / "compare-busy.svg").read_text().lstrip().startswith("<?xml")
 
 
 def test_every_option_of_every_command_is_documented():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ import pytest
 
 from simulator.plots.charts import CHARTS
 from simulator.plots.html_page import write_html_report
+from simulator.report.summary import all_crossings, report_markdown
+from simulator.scenario.loading import load_scenario
 from tests.chart_fixtures import make_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -102,14 +105,40 @@ def test_crossing_table_has_the_means_and_confidence_intervals(written):
     assert [r[0] for r in rows[1:]] == ["2022", "2023"]
 
 
-def test_bottleneck_and_flow_tables_are_present(written):
+def test_the_all_crossings_total_has_its_confidence_interval(written):
     _, page = written
-    assert page.tables["bottlenecks"][1] == ["2022", "dostyk-aktogay", "section", "95%"]
-    flows = page.tables["flows"]
-    assert flows[0][:3] == ["Flow", "Year", "Released (t)"]
-    assert {(r[0], r[1]) for r in flows[1:]} == {
-        (f, y) for f in ("ore-east", "xian-europe") for y in ("2022", "2023")
-    }
+    totals = all_crossings(make_report(replications=3))
+    for row in page.tables["yearly-crossings"][1:]:
+        mean, ci = (float(x) for x in row[-1].split(" ± "))
+        assert mean == pytest.approx(totals[int(row[0])]["tonnes_mean"] / 1e6, abs=0.005)
+        assert ci == pytest.approx(totals[int(row[0])]["tonnes_ci95"] / 1e6, abs=0.005)
+        assert ci > 0
+
+
+def test_every_table_of_report_md_is_on_the_page_cell_for_cell(written):
+    _, page = written
+    markdown = report_markdown(make_report(replications=3), {})
+    tables = re.findall(r"(?:^\|.*\|\n)+", markdown, re.M)
+    assert len(tables) >= 5  # crossings, flows, bottlenecks, busiest resources, conservation
+    on_page = [rows for table_id, rows in page.tables.items() if table_id.startswith("md-")]
+    assert len(on_page) == len(tables)
+    for text, rows in zip(tables, on_page, strict=True):
+        lines = [line for line in text.splitlines() if not set(line) <= set("|-: ")]
+        assert rows == [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+    ids = set(page.tables)
+    for name in ("bottleneck-of-each-year", "busiest-resources", "conservation-check"):
+        assert f"md-{name}" in ids
+    assert page.tables["md-busiest-resources"][0][4] == "Mean wait (h)"
+
+
+def test_description_and_conservation_are_on_the_page(tmp_path, tutorial_path):
+    scenario = load_scenario(tutorial_path)
+    path = tmp_path / "report.html"
+    write_html_report(make_report(replications=3), path, scenario)
+    text = path.read_text(encoding="utf-8")
+    assert html.escape(" ".join(scenario.description.split())) in text
+    assert "Conservation check: passed in every replication" in text
+    assert f"<li>Seed: {scenario.seed}</li>" in text
 
 
 def test_text_from_the_scenario_is_escaped(tmp_path):
@@ -117,6 +146,27 @@ def test_text_from_the_scenario_is_escaped(tmp_path):
     write_html_report(make_report(name="<b>x & y</b>"), path)
     text = path.read_text(encoding="utf-8")
     assert "<b>x" not in text and "&lt;b&gt;x &amp; y&lt;/b&gt;" in text
+
+
+def _chromium(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium with a fresh profile, offline, its console messages logged on stderr."""
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=10000",
+        *options,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=True)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
@@ -127,23 +177,26 @@ def test_the_report_renders_offline_in_headless_chromium(written, tmp_path):
         path.read_text(encoding="utf-8").replace("</body>", LOAD_PROBE + "</body>"),
         encoding="utf-8",
     )
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--virtual-time-budget=10000",
-        "--dump-dom",
-        probe.as_uri(),
-    ]
-    dom = subprocess.run(command, capture_output=True, text=True, timeout=180, check=True).stdout
+    dom = _chromium(tmp_path, "--dump-dom", probe.as_uri()).stdout
     body = re.search(r'<body data-images="(\d+)" data-loaded="(\d+)"', dom)
     assert body is not None, dom[:500]
     assert (int(body[1]), int(body[2])) == (len(CHARTS), len(CHARTS))
     assert '<table id="yearly-crossings">' in dom and "All crossings" in dom
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_the_report_screenshot_is_a_full_page_without_console_errors(written, tmp_path):
+    path, _ = written
+    shot = tmp_path / "shot.png"
+    result = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2400", path.as_uri())
+    console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
+    assert console == []
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = (int.from_bytes(data[i : i + 4], "big") for i in (16, 20))
+    assert (width, height) == (1200, 2400)
+    assert len(data) > 50_000  # text, tables and charts, not a blank page
+    broken = tmp_path / "broken.html"  # the same check sees an error when there is one
+    broken.write_text("<html><body><script>console.error('oops')</script></body></html>")
+    result = _chromium(tmp_path, f"--screenshot={tmp_path / 'b.png'}", broken.as_uri())
+    assert any("CONSOLE" in line and "oops" in line for line in result.stderr.splitlines())
