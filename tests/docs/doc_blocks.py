@@ -6,7 +6,8 @@ Conventions of README.md and every page of docs/ (each is checked by tests/docs/
   and ```python blocks are saved as a script file and run with `python script.py` in a fresh
   process, one after another in page order, in a temporary copy of the repository whose
   `.venv` is the environment running the tests (activated: `brisim` and `python` are on PATH).
-- A ```yaml block whose first line is `# file: NAME` is written to NAME before later blocks run.
+- A ```yaml block whose first line is `# file: NAME` is written to NAME before later blocks run;
+  a ```python block with that first line is saved as NAME (and run as `python NAME`).
 - A ```text block after a run block (prose may come between, no other block) is that block's
   output: for bash, standard output then standard error; for python, standard output. It must
   match exactly, except that a line `...` stands for any number of lines.
@@ -109,7 +110,9 @@ def run_block(block: Block, work: Path, number: int) -> tuple[int, str]:
         flags = ["-e", "-o", "pipefail"] if block.expected_exit == 0 else []
         command = ["bash", "--noprofile", "--norc", *flags, "-c", block.body]
     else:
-        script = work / f"docs_block_{number}.py"
+        first = block.body.split("\n", 1)[0]
+        name = first.removeprefix("# file: ").strip() if first.startswith("# file: ") else ""
+        script = work / (name or f"docs_block_{number}.py")
         script.write_text(block.body, encoding="utf-8")
         command = [str(work / ".venv" / "bin" / "python"), script.name]
     result = subprocess.run(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +12,10 @@ from types import ModuleType
 
 import pytest
 
-from simulator import read_run
 from simulator.plots.charts import CHARTS
 from simulator.plots.comparison import border_totals
 from simulator.plots.style import mean_by
+from simulator.report.build import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -44,47 +43,9 @@ def _make_figures() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    """A folder where every command of the two pages has run, in page order (each line once)."""
-    work = tmp_path_factory.mktemp("docs")
-    (work / "scenarios").symlink_to(ROOT / "scenarios")
-    done: set[str] = set()
-    for page in (TUTORIAL, HOW_TO):
-        for block in blocks(page, "bash"):
-            for line in filter(None, block.splitlines()):
-                if line not in done:
-                    done.add(line)
-                    result = subprocess.run(
-                        shlex.split(line),
-                        cwd=work,
-                        env=_env(),
-                        capture_output=True,
-                        text=True,
-                        timeout=600,
-                    )
-                    assert result.returncode == 0, f"{line}\n{result.stderr}"
-    return work
-
-
-def test_commands_write_the_charts_and_page_the_docs_name(workdir):
-    charts = workdir / "runs" / "tutorial" / "charts"
-    for name in CHARTS:
-        assert (charts / f"{name}.png").read_bytes().startswith(PNG_MAGIC)
-        assert (charts / f"{name}.svg").is_file()
-    assert (charts / "compare-four-tracks.png").read_bytes().startswith(PNG_MAGIC)
-    assert "<table" in (workdir / "runs" / "tutorial" / "report.html").read_text(encoding="utf-8")
-
-
-def test_the_python_example_of_the_how_to_runs(workdir):
-    (code,) = blocks(HOW_TO, "python")
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"{len(CHARTS)} charts written"
-    for name in ("yearly.png", "map-2022.pdf", "my-report.html", "compare.png"):
-        assert (workdir / name).stat().st_size > 1000
-    assert sorted(p.stem for p in (workdir / "my-charts").iterdir()) == sorted(CHARTS)
+def tutorial_report() -> Report:
+    """The report of the run the tutorial page makes (two years, two replications)."""
+    return _make_figures().tutorial_report()
 
 
 def test_the_how_to_lists_every_chart_file_in_order():
@@ -103,7 +64,8 @@ def test_the_pages_show_the_images_make_figures_writes():
 
 def test_make_figures_writes_every_image_small(tmp_path):
     result = subprocess.run(
-        [sys.executable, str(DOCS / "make_figures.py"), "--out", str(tmp_path)],
+        [sys.executable, str(DOCS / "make_figures.py"), "--out", str(tmp_path)]
+        + ["--only", "charts", "compare"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -119,10 +81,9 @@ def test_make_figures_writes_every_image_small(tmp_path):
         assert data.startswith(PNG_MAGIC) and width <= 1100 and len(data) < 300_000
 
 
-def test_what_the_tutorial_says_about_its_charts_holds(workdir):
-    saved = read_run(workdir / "runs" / "tutorial")
-    report = saved.report()
-    assert report.replications == saved.scenario.replications
+def test_what_the_tutorial_says_about_its_charts_holds(tutorial_report):
+    report = tutorial_report
+    assert report.replications == 2
     totals = border_totals(report)
     assert all(5.0e6 < t < 6.0e6 for t in totals.values())  # "a little under 6 million"
     west = report.yearly_summary.where(kind="border", direction="urumqi>aktogay")
@@ -132,14 +93,31 @@ def test_what_the_tutorial_says_about_its_charts_holds(workdir):
     assert use[("dostyk-aktogay", 2023)] < 0.5 * use[("dostyk-aktogay", 2022)]
     queues = mean_by(report.queues, ["resource"], "queue_trains")
     assert max(queues.values()) < 1.0 and max(queues, key=queues.get) == ("dostyk",)
-    days = {
-        f: sorted(report.transit.where(flow=f).column("transit_days")) for f in saved.runs[0].flows
-    }
+    flows = set(report.transit.column("flow"))
+    days = {f: sorted(report.transit.where(flow=f).column("transit_days")) for f in flows}
     assert 5.5 < days["xian-europe"][len(days["xian-europe"]) // 2] < 6.5
     assert 1.2 < days["ore-east"][len(days["ore-east"]) // 2] < 1.8
     tonnes = mean_by(report.yearly.where(kind="section", year=2023), ["name"], "tonnes")
     thickest = sorted(tonnes, key=tonnes.get)[-2:]
     assert {n for (n,) in thickest} == {"urumqi-dostyk", "dostyk-aktogay"}
+
+
+def test_readme_and_saturation_tutorial_show_images_make_figures_writes():
+    module = _make_figures()
+    pages = {
+        ROOT / "README.md": (r"\]\(docs/images/([\w.-]+)\)", {module.BASELINE_FILE}),
+        DOCS / "tutorial" / "saturation.md": (
+            r"\]\(\.\./images/([\w.-]+)\)",
+            set(module.SATURATION_FILES),
+        ),
+    }
+    for page, (pattern, written) in pages.items():
+        assert set(re.findall(pattern, page.read_text(encoding="utf-8"))) == written
+        for name in written:
+            data = (DOCS / "images" / name).read_bytes()
+            assert data.startswith(PNG_MAGIC) and len(data) < 300_000
+    text = (DOCS / "tutorial" / "saturation.md").read_text(encoding="utf-8")
+    assert "for teu in " + " ".join(map(str, module.SATURATION_TEU)) + "; do" in text
 
 
 def test_the_fourth_track_lets_more_cargo_through_as_the_tutorial_says():
