@@ -51,6 +51,8 @@ def make_report(
     scale: float = 1.0,
     seed: int = 7,
     name: str = "toy",
+    nodes: tuple[tuple, ...] = NODES,
+    markers: Table | None = None,
 ) -> Report:
     """A consistent little report: crossings, sections, resources, flows, queues and markers."""
     rng = np.random.default_rng(seed)
@@ -64,7 +66,7 @@ def make_report(
         for i, year in enumerate(years):
             grow = scale * (1.0 + 0.1 * i) * (1.0 + 0.05 * rng.standard_normal())
             for cname in crossings:
-                tonnes = CROSSING_TONNES[cname] * grow
+                tonnes = CROSSING_TONNES.get(cname, 2.0e6) * grow
                 for direction, share in (("west>east", 0.4), ("east>west", 0.6), ("both", 1.0)):
                     yearly.append(_amount(rep, year, "border", cname, direction, tonnes * share))
                 for month in range(1, 13):
@@ -74,7 +76,7 @@ def make_report(
                     monthly[-1]["trains"] = round(t / 1100)
             for sname, _a, _b, _km, base in SECTIONS:
                 yearly.append(_amount(rep, year, "section", sname, "both", base * grow))
-            total = sum(CROSSING_TONNES[c] for c in crossings) * grow
+            total = sum(CROSSING_TONNES.get(c, 2.0e6) for c in crossings) * grow
             yearly.append(_amount(rep, year, "total", "all", "both", total))
             for (rname, kind), use in UTILISATION.items():
                 u = min(1.0, use * (1.0 + 0.05 * i) + 0.01 * rep)
@@ -111,12 +113,12 @@ def make_report(
             ("year", "resource", "kind", "utilisation_mean", "wait_mean_h"),
             tuple((y, "dostyk-aktogay", "section", 0.95, 9.5) for y in years),
         ),
-        network_nodes=Table(("id", "name", "kind", "lat", "lon"), NODES),
+        network_nodes=Table(("id", "name", "kind", "lat", "lon"), nodes),
         network_sections=Table(
             ("name", "from", "to", "length_km", "gauge_mm", "tracks"),
             tuple((s, a, b, km, 1520, 1) for s, a, b, km, _t in SECTIONS),
         ),
-        markers=make_markers(years[0]),
+        markers=make_markers(years[0]) if markers is None else markers,
         conservation=Table.from_records(
             CONSERVATION_COLUMNS,
             [_balance(rep, flow) for rep in range(replications) for flow in FLOWS],
@@ -214,3 +216,43 @@ def _flow(rep: int, year: int, flow: str, tonnes: float) -> dict:
         "transit_mean_days": 11.5,
         "formation_wait_mean_h": 20.0,
     }
+
+
+BIG_CROSSINGS = (
+    "dostyk", "altynkol", "bakhty", "zamyn-uud", "zabaikalsk", "grodekovo",
+    "khorgos-east-gate", "erenhot", "naushki", "brest", "malaszewicze", "kuryk-port",
+)  # fmt: skip
+LONG_NOTE = (
+    "second track Dostyk-Moiynty opens with new passing loops and an extended yard of "
+    "forty trains at the border station"
+)
+
+
+def make_big_report(years: int = 30, crossings: int = 12) -> Report:
+    """A long, crowded report: many years and crossings, long notes, two notes on one date, and
+    a node without coordinates, to check that every chart stays readable."""
+    names = BIG_CROSSINGS[:crossings]
+    nodes = list(NODES[:2]) + [
+        (c, c.replace("-", " ").title(), "border", 41.0 + 0.9 * (i % 7), 72.0 + 2.9 * i)
+        for i, c in enumerate(names)
+    ]
+    nodes += [NODES[-1], ("somewhere", "Somewhere Junction", "junction", math.nan, math.nan)]
+    start = dt.date(2022, 1, 1)
+    rows = []
+    for k, (year, month) in enumerate([(1, 1), (1, 1), (4, 7), (9, 1), (17, 3), (17, 5)]):
+        date = dt.date(2022 + min(year, years - 1), month, 1)
+        end = date + dt.timedelta(days=20) if k == 4 else date
+        kind = "disruption" if k == 4 else "change"
+        label = (
+            f"{LONG_NOTE} (phase {k // 2 + 1})" if k % 2 == 0 else f"exchange limit {14 + k} a day"
+        )
+        hour = (date - start).days * 24.0
+        rows.append((hour, date.isoformat(), end.isoformat(), kind, names[0], label))
+    return make_report(
+        replications=3,
+        years=tuple(range(2022, 2022 + years)),
+        crossings=names,
+        name="border-exchange-2025-long-scenario-name",
+        nodes=tuple(nodes),
+        markers=Table(("hour", "date", "end_date", "kind", "target", "label"), tuple(rows)),
+    )

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 CHART_FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 100
+SAVE_RC = {"svg.fonttype": "none"}  # SVG text stays text: searchable, selectable and editable
 NO_DATE_METADATA: dict[str, dict[str, None] | None] = {
     "png": None,
     "svg": {"Date": None},
@@ -34,7 +36,8 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
 def save_figure(fig: Figure, path: Path, fmt: str) -> None:
     """Write a figure as png (at `PNG_DPI`), svg or pdf, without a creation date inside."""
     meta = NO_DATE_METADATA[fmt]
-    write_atomically(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI, metadata=meta))
+    with rc_context(SAVE_RC):
+        write_atomically(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI, metadata=meta))
 
 
 def check_format(fmt: str) -> str:

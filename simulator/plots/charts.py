@@ -18,10 +18,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simulator.plots import style
+from simulator.plots import notes, style
 from simulator.plots.chart_files import check_format, save_figure
 from simulator.plots.corridor_map import corridor_map
 from simulator.report.build import Report
+
+MONTHLY_HEIGHT_IN = 7.0
+FULL_TOTALS_UP_TO = 4  # years whose bar totals are written with their unit ('12.3 million t')
+ROTATED_TOTALS_FROM = 12
+CELL_NUMBERS_UP_TO = 15  # years of the heatmap with the percentage written in each cell  # more years than this: bar totals written upright, smaller  # two panels of readable height, whatever the notes below them
 
 
 def yearly_crossings(report: Report) -> Figure:
@@ -59,8 +64,10 @@ def draw_yearly_bars(
         )
         bottom += heights
     top = float(bottom.max())
+    many = len(years) > FULL_TOTALS_UP_TO  # narrow bars: the number alone (the unit is on the axis)
+    divisor, _unit = style.tonnes_scale(top)
     for xi, year, total, above in zip(x, years, bottom, np.nan_to_num(err), strict=True):
-        text = style.tonnes_text(total, top)
+        text = f"{total / divisor:.3g}" if many else style.tonnes_text(total, top)
         if base and base.get(year):
             text += f"\n{100 * (total / base[year] - 1):+.0f}%"
         y = total + (above if with_ci else 0.0)
@@ -71,20 +78,27 @@ def draw_yearly_bars(
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=style.TICK_PT,
+            fontsize=style.TICK_PT - (2 if len(years) > ROTATED_TOTALS_FROM else 0),
+            rotation=90 if len(years) > ROTATED_TOTALS_FROM else 0,
             gid=f"total:{year}",
         )
-    ax.set_xticks(x, [str(y) for y in years])
-    ax.set_ylim(0, max(top, 1.0) * 1.25)
+    style.year_ticks(ax, years)
+    ax.set_ylim(0, max(top, 1.0) * (1.4 if len(years) > ROTATED_TOTALS_FROM else 1.25))
     if with_ci:
         ax.plot([], [], "k|", markersize=10, label=f"95% CI ({report.replications} replications)")
     return top
 
 
 def monthly_throughput(report: Report) -> Figure:
-    """Monthly tonnes and trains per crossing over the horizon, with dated changes and disruptions."""
-    fig = style.new_figure()
-    ax_t, ax_n = fig.subplots(2, 1, sharex=True)
+    """Monthly tonnes and trains per crossing over the horizon, with dated changes and disruptions
+    (numbered on the chart, their notes listed below it, so that long notes squash nothing)."""
+    notes_in = notes.notes_height_in(report.markers)
+    fig = style.new_figure((style.SLIDE_SIZE_IN[0], MONTHLY_HEIGHT_IN + notes_in))
+    panel_in = MONTHLY_HEIGHT_IN / 2
+    ratios = [panel_in, panel_in, notes_in] if notes_in else [panel_in, panel_in]
+    grid = fig.add_gridspec(len(ratios), 1, height_ratios=ratios)
+    ax_t = fig.add_subplot(grid[0])
+    ax_n = fig.add_subplot(grid[1], sharex=ax_t)
     rows = report.monthly.where(kind="border")
     colours = style.crossing_colours(report)
     if not len(rows):
@@ -107,13 +121,16 @@ def monthly_throughput(report: Report) -> Figure:
     )
     style.tonnes_axis(ax_t, peak, "Cargo per month")
     style.label_axes(ax_n, "", "Month", "Trains per month")
+    ax_t.tick_params(labelbottom=False)
     for ax in (ax_t, ax_n):
-        style.mark_events(ax, report.markers, style.marker_date_x, labels=ax is ax_t)
-        locator = mdates.AutoDateLocator()
+        notes.mark_events(ax, report.markers, style.marker_date_x, badges=ax is ax_t)
+        locator = mdates.AutoDateLocator(maxticks=12)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    style.add_legend(ax_t, "Border crossing", **style.OUTSIDE_RIGHT)
+    style.add_legend(ax_t, "Border crossing", **style.legend_outside(len(colours)))
     style.event_legend(ax_n, report.markers)
+    if notes_in:
+        notes.write_notes(fig.add_subplot(grid[2]), report.markers)
     return fig
 
 
@@ -138,9 +155,9 @@ def utilisation_heatmap(report: Report, max_resources: int = 25) -> Figure:
         style.no_data(ax, "No resource statistics in this run")
         return fig
     image = ax.imshow(grid, cmap=style.utilisation_cmap(), vmin=0.0, vmax=1.0, aspect="auto")
-    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    style.year_ticks(ax, years)
     ax.set_yticks(range(len(names)), [f"{n} ({k})" for n, k in names])
-    if grid.size <= 300:
+    if grid.size <= 300 and len(years) <= CELL_NUMBERS_UP_TO:
         for (i, j), value in np.ndenumerate(grid):
             if not math.isnan(value):
                 colour = "white" if value > 0.6 else "black"
@@ -168,8 +185,13 @@ def queue_lengths(report: Report, top: int = 5) -> Figure:
     busiest = sorted(mean_queue, key=lambda k: (-_nan0(mean_queue[k]), k))[:top]
     crossing = style.crossing_colours(report)
     others = style.colour_map([r for (r,) in busiest if r not in crossing], avoid=crossing.values())
-    fig = style.new_figure()
-    ax = fig.add_subplot()
+    notes_in = notes.notes_height_in(report.markers)
+    fig = style.new_figure((style.SLIDE_SIZE_IN[0], style.SLIDE_SIZE_IN[1] + notes_in))
+    if notes_in:
+        panel_in = style.SLIDE_SIZE_IN[1]
+        ax, ax_notes = fig.subplots(2, 1, height_ratios=[panel_in, notes_in])
+    else:
+        ax = fig.add_subplot()
     for (name,) in busiest:
         rows = report.queues.where(resource=name)
         days, means = style.weekly_means(rows.column("hour"), rows.column("queue_trains"))
@@ -177,7 +199,7 @@ def queue_lengths(report: Report, top: int = 5) -> Figure:
         ax.plot(days, means, color=colour, lw=2, label=name, gid=f"queue:{name}")
     if not busiest:
         style.no_data(ax, "No queue samples in this run")
-    style.mark_events(ax, report.markers, style.marker_day_x)
+    notes.mark_events(ax, report.markers, style.marker_day_x)
     style.label_axes(
         ax,
         f"{report.scenario_name}: trains waiting at the busiest resources",
@@ -186,6 +208,8 @@ def queue_lengths(report: Report, top: int = 5) -> Figure:
     )
     ax.set_ylim(bottom=0)
     style.add_legend(ax, "Resource", **style.OUTSIDE_RIGHT)
+    if notes_in:
+        notes.write_notes(ax_notes, report.markers)
     return fig
 
 

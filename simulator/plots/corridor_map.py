@@ -6,6 +6,7 @@ Drawn from the report's network tables alone (no map tiles, nothing fetched), so
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 from matplotlib.cm import ScalarMappable
@@ -13,7 +14,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patheffects import Normal, Stroke, withStroke
+from matplotlib.text import Annotation
 
+from simulator.plots.map_labels import place_labels
 from simulator.plots.style import (
     LABEL_PT,
     LEGEND_PT,
@@ -79,9 +82,9 @@ def corridor_map(report: Report, year: int | None = None) -> Figure:
     fig = new_figure((10.0, 6.5))
     ax = fig.add_subplot()
     title = f"{report.scenario_name}: the corridor in {year}"
-    label_axes(ax, title, "Longitude (°E)", "Latitude (°N)")
-    ax.grid(True, axis="both", alpha=0.3)
     where = _coordinates(report)
+    label_axes(ax, title, "Longitude (°E)" + _unplaced_note(report, where), "Latitude (°N)")
+    ax.grid(True, axis="both", alpha=0.3)
     if not where:
         no_data(ax, "No node has lat and lon in this scenario")
         return fig
@@ -108,14 +111,27 @@ def corridor_map(report: Report, year: int | None = None) -> Figure:
             gid=f"section:{name}",
             path_effects=edge,
         )
-    _draw_nodes(ax, report, where)
+    labels = _draw_nodes(ax, report, where)
     mean_lat = sum(v[1] for v in where.values()) / len(where)
     ax.set_aspect(1.0 / max(math.cos(math.radians(mean_lat)), 0.1), adjustable="datalim")
     ax.margins(0.08)
     bar = fig.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.8)
     bar.set_label(f"Utilisation in {year} (share of capacity)", fontsize=LABEL_PT)
     _width_legend(ax, max_tonnes)
+    place_labels(fig, ax, labels)
     return fig
+
+
+def _unplaced_note(report: Report, where: dict[str, Any]) -> str:
+    """A line under the x label naming the nodes without lat/lon, which the map cannot show."""
+    missing = [
+        short_name(str(r["name"] or r["id"]))
+        for r in report.network_nodes
+        if str(r["id"]) not in where
+    ]
+    if not missing or not where:
+        return ""
+    return "\n" + textwrap.fill("Not on the map (no lat/lon): " + ", ".join(missing), 90)
 
 
 def short_name(name: str) -> str:
@@ -123,16 +139,16 @@ def short_name(name: str) -> str:
     return name.split(" (")[0].strip() or name
 
 
-def _draw_nodes(ax: Any, report: Report, where: dict[str, tuple[float, float, dict]]) -> None:
-    """Node symbols by kind, and labels; border crossings in their own colour, in bold."""
+def _draw_nodes(
+    ax: Any, report: Report, where: dict[str, tuple[float, float, dict]]
+) -> list[Annotation]:
+    """Node symbols by kind, and their labels (crossings first: in their colour, bold), to be
+    placed by `place_labels`."""
     colours = crossing_colours(report)
-    lons = [v[0] for v in where.values()]
-    middle = (min(lons) + max(lons)) / 2.0
     crowded = len(where) > CROWDED_NODES
     labelled = {n: v for n, v in where.items() if not (crowded and v[2]["kind"] == "junction")}
-    below = _labels_below(labelled)
+    labels: list[tuple[int, Annotation]] = []
     for node_id, (lon, lat, row) in where.items():
-        east = lon > middle  # labels point inwards so they stay inside the frame
         name = short_name(str(row["name"] or node_id))
         crossing = colours.get(node_id) or colours.get(str(row["name"]))
         kind = str(row["kind"])
@@ -153,9 +169,7 @@ def _draw_nodes(ax: Any, report: Report, where: dict[str, tuple[float, float, di
         label = ax.annotate(
             name,
             (lon, lat),
-            xytext=(-8 if east else 8, -8 if node_id in below else 6),
-            ha="right" if east else "left",
-            va="top" if node_id in below else "baseline",
+            xytext=(8, 6),
             textcoords="offset points",
             fontsize=TICK_PT + (1 if crossing else -1),
             weight="bold" if crossing else "normal",
@@ -164,19 +178,8 @@ def _draw_nodes(ax: Any, report: Report, where: dict[str, tuple[float, float, di
             path_effects=[withStroke(linewidth=3, foreground="white")],
         )
         label.set_in_layout(False)  # a long name may overhang the frame; it must not shrink it
-
-
-def _labels_below(where: dict[str, tuple[float, float, Any]]) -> set[str]:
-    """Nodes whose label goes below them: the southern one of two nodes whose labels would touch."""
-    lons, lats = [v[0] for v in where.values()], [v[1] for v in where.values()]
-    near_x = 0.15 * max(max(lons) - min(lons), 1.0)
-    near_y = 0.06 * max(max(lats) - min(lats), 1.0)
-    return {
-        a
-        for a, (x, y, _) in where.items()
-        for b, (u, v, _) in where.items()
-        if a != b and abs(x - u) < near_x and 0 <= v - y < near_y and (v, b) > (y, a)
-    }
+        labels.append((0 if crossing else 1, label))
+    return [label for _, label in sorted(labels, key=lambda item: item[0])]
 
 
 def _width_legend(ax: Any, max_tonnes: float) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,22 @@ CHANGE_COLOUR, DISRUPTION_COLOUR = "#444444", "#C0392B"
 # Okabe-Ito colours (safe for colour-blind readers; its yellow is too pale on white) and a purple.
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7b3294", "#000000")
 OUTSIDE_RIGHT: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
+MAX_YEAR_LABELS = 10
+TITLE_CHARS = 60  # a longer title is broken after the scenario name  # year labels on a slide-wide axis before they are thinned
+
+
+def legend_outside(entries: int) -> dict[str, Any]:
+    """Legend placement to the right of the axes, in two columns when it would be too tall."""
+    return {**OUTSIDE_RIGHT, "ncols": 2 if entries > 8 else 1}
+
+
+def year_ticks(ax: Axes, years: Sequence[int], axis: str = "x") -> None:
+    """One tick per year at 0..n-1, labelled; past `MAX_YEAR_LABELS` only every k-th year is
+    labelled (always the first), so the labels never run into each other."""
+    step = max(1, math.ceil(len(years) / MAX_YEAR_LABELS))
+    labels = [str(y) if i % step == 0 else "" for i, y in enumerate(years)]
+    setter = ax.set_xticks if axis == "x" else ax.set_yticks
+    setter(range(len(years)), labels)
 
 
 def new_figure(size_in: tuple[float, float] = SLIDE_SIZE_IN) -> Figure:
@@ -48,9 +64,17 @@ def utilisation_cmap() -> Colormap:
     return ListedColormap(base(np.linspace(0.2, 1.0, 256)), name="utilisation")
 
 
+def wrap_title(title: str) -> str:
+    """A long title on two lines, broken after the scenario name ('name:\\nwhat'), never inside it."""
+    if len(title) <= TITLE_CHARS or ": " not in title:
+        return title
+    head, tail = title.split(": ", 1)
+    return f"{head}:\n{tail}"
+
+
 def label_axes(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
     """Title, axis labels and tick sizes readable on a projected slide."""
-    ax.set_title(title, fontsize=TITLE_PT)
+    ax.set_title(wrap_title(title), fontsize=TITLE_PT)
     ax.set_xlabel(xlabel, fontsize=LABEL_PT)
     ax.set_ylabel(ylabel, fontsize=LABEL_PT)
     ax.tick_params(labelsize=TICK_PT)
@@ -164,37 +188,6 @@ def marker_day_x(row: dict[str, object], end: bool) -> float | None:
         return start
     first, last = _as_date(row["date"]), _as_date(row["end_date"])
     return start + (last - first).days if first and last else None
-
-
-def mark_events(
-    ax: Axes,
-    markers: Table,
-    to_x: Callable[[dict[str, object], bool], float | None],
-    labels: bool = True,
-) -> None:
-    """A vertical line at each dated change or disruption, its duration shaded, labels on top."""
-    for row in markers:
-        x0 = to_x(row, False)
-        if x0 is None:
-            continue
-        disruption = row["kind"] == "disruption"
-        colour = DISRUPTION_COLOUR if disruption else CHANGE_COLOUR
-        ax.axvline(x0, color=colour, ls="--", lw=1.2, gid=f"marker:{row['hour']}")
-        x1 = to_x(row, True)
-        if x1 is not None and x1 > x0:
-            ax.axvspan(x0, x1, color=colour, alpha=0.15, lw=0)
-        if labels and str(row["label"]):
-            ax.annotate(
-                str(row["label"]),
-                (x0, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, -3),
-                textcoords="offset points",
-                rotation=90,
-                va="top",
-                fontsize=TICK_PT - 2,
-                color=colour,
-            )
 
 
 def event_legend(ax: Axes, markers: Table) -> None:

@@ -147,8 +147,9 @@ def test_monthly_lines_per_crossing_and_markers_at_their_hours(report):
             mdates.date2num(start + dt.timedelta(hours=h)) for h in report.markers.column("hour")
         ]
         assert sorted(ln.get_xdata()[0] for ln in marks) == pytest.approx(sorted(expected))
-    labels = {t.get_text() for t in ax_t.texts}
-    assert {"flood at Dostyk", "second track"} <= labels
+    assert {t.get_text() for t in ax_t.texts} == {"1", "2"}  # numbered badges on the lines
+    notes = {t.get_text() for t in fig.axes[2].texts}  # and the notes listed below
+    assert {"1  2022-03-01  flood at Dostyk", "2  2023-01-01  second track"} <= notes
     assert {t.get_text() for t in ax_n.get_legend().get_texts()} == {
         "capacity change",
         "disruption",
