@@ -76,3 +76,26 @@ def test_a_python_block_runs_as_a_script_in_a_fresh_process(tmp_path: Path) -> N
     page.write_text(page.read_text().replace("__main__ True", "__main__ False"))
     with pytest.raises(AssertionError, match="the page shows"):
         run_page(page, work)
+
+
+def test_no_two_runs_in_the_docs_write_the_same_directory_without_overwrite() -> None:
+    """A reader who follows the README and then any pages, in any order, never meets
+    'already exists': only one command in all the pages writes a run directory without
+    --overwrite."""
+    first_writer: dict[str, str] = {}
+    for page in pages():
+        for block in page_blocks(page):
+            if block.language != "bash" or block.skipped:
+                continue
+            for line in block.body.splitlines():
+                words = line.split()
+                if "brisim" not in words or "run" not in words or "--overwrite" in words:
+                    continue
+                scenario = words[words.index("run") + 1]
+                out = words[words.index("--out") + 1] if "--out" in words else ""
+                out = out or f"runs/{Path(scenario).stem}"
+                where = f"{page.name}:{block.line}"
+                assert out not in first_writer, f"{where} and {first_writer.get(out)} write {out}"
+                first_writer[out] = where
+    assert "runs/baseline-2022" not in first_writer  # the README's own run uses --overwrite
+    assert len(first_writer) >= 5
