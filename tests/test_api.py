@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -204,21 +203,3 @@ def test_interrupting_a_pool_run_ends_its_workers(scenario):
     with pytest.raises(KeyboardInterrupt):
         run(scenario, replications=4, jobs=2, progress=interrupt)
     assert multiprocessing.active_children() == []
-
-
-def test_cluster_how_to_runs_as_written(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("distributed")
-    page = (REPO / "docs" / "how-to" / "run-on-a-cluster.md").read_text(encoding="utf-8")
-    [block] = re.findall(r"```python\n(.*?)```", page, flags=re.S)
-    shutil.copytree(REPO / "scenarios", tmp_path / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    exec(compile(block, "run-on-a-cluster.md", "exec"), {})
-    printed = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in printed] == ["2022", "2023"]
-    assert all(re.fullmatch(r"\d{4} [\d,]+ ± [\d,]+ t delivered", line) for line in printed)
-    saved = read_run("runs/tutorial-dask")
-    assert saved.manifest["records_kept"] == [0]
-    assert saved.report().replications == 4
-    serial = write_run("serial", saved.scenario, run(saved.scenario))
-    for name, table in serial.tables().items():
-        assert saved.report().tables()[name].to_csv_text() == table.to_csv_text(), name

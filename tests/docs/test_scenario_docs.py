@@ -7,10 +7,7 @@ example; a ```bash block holds commands, and a ```text block right after it thei
 from __future__ import annotations
 
 import inspect
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -134,32 +131,3 @@ def test_reference_error_example_is_what_validate_prints(
     assert main(["validate", example.name]) == 2
     shown = [b for lang, b in blocks(REFERENCE) if lang == "text" and b.startswith(example.name)]
     assert capsys.readouterr().err == shown[0]
-
-
-def _env() -> dict[str, str]:
-    """This interpreter's scripts (brisim) first on PATH, as in an activated environment."""
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-
-
-def test_how_to_commands_print_what_the_page_shows(tmp_path: Path) -> None:
-    """Walk the page in order: write each file, run each command, compare with the output shown."""
-    ran = 0
-    pending: str | None = None
-    for language, body in blocks(HOW_TO):
-        if language == "yaml":
-            assert write_block(body, tmp_path) is not None
-        elif language == "bash":
-            for command in body.strip().splitlines():
-                assert command.startswith("brisim "), command
-                result = subprocess.run(
-                    command, shell=True, cwd=tmp_path, capture_output=True, text=True,
-                    env=_env(), timeout=120, check=False,
-                )  # fmt: skip
-                assert "Traceback" not in result.stderr
-                pending = result.stdout + result.stderr
-                ran += 1
-        elif language == "text" and pending is not None:
-            assert pending == body
-            pending = None
-    assert ran >= 5
-    assert (tmp_path / "scenario.schema.json").read_text().startswith("{")
