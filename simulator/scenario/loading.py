@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,9 @@ __all__ = [
     "json_schema",
     "load_document",
     "load_scenario",
+    "keyword_overrides",
     "resolve",
+    "scenario_from",
     "scenario_to_yaml",
     "validate_document",
 ]
@@ -163,3 +166,25 @@ def _plain(data: Any) -> Any:
     if isinstance(data, list | tuple):
         return [_plain(v) for v in data]
     return data
+
+
+def scenario_from(
+    source: str | Path | Scenario, overrides: tuple[str, ...] | list[str] = ()
+) -> Scenario:
+    """A scenario from a file or a Scenario, with `key.path=value` overrides validated as usual."""
+    if not isinstance(source, Scenario):
+        return load_scenario(source, overrides)
+    if not overrides:
+        return source
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{source.name}.yaml"
+        path.write_text(scenario_to_yaml(source), encoding="utf-8")
+        return load_scenario(path, overrides)
+
+
+def keyword_overrides(**values: Any) -> list[str]:
+    """Python keywords as overrides: horizon_years=2 -> 'horizon_years=2' (values as YAML)."""
+    return [
+        f"{key}={yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()}"
+        for key, value in values.items()
+    ]

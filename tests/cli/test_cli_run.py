@@ -289,7 +289,9 @@ def test_every_option_of_every_command_is_documented():
     page = (REPO / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
     parser = cli.build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.choices) == {"validate", "schema", "run", "report", "plot"}
+    assert set(commands.choices) == {
+        *("validate", "schema", "run", "report", "plot", "compare", "sweep", "capacity")
+    }
     for name, sub in commands.choices.items():
         assert f"brisim {name}" in page, name
         for action in sub._actions:
