@@ -55,7 +55,7 @@ class ReplicationCache:
         """Keep one outcome (without its records), atomically."""
         path = self.path(scenario, replication)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=".pkl")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(done, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -145,9 +145,16 @@ def load_document(path: str | Path, overrides: tuple[str, ...] = ()) -> Document
     return doc
 
 
-def load_scenario(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) -> Scenario:
-    """Read, merge, override and validate a scenario file; raises ScenarioError with every problem."""
-    return validate_document(load_document(path, tuple(overrides)))
+def load_scenario(
+    path: str | Path, overrides: tuple[str, ...] | list[str] = (), **keywords: Any
+) -> Scenario:
+    """Read, merge, override and validate a scenario file; raises ScenarioError with every problem.
+
+    `overrides` are `key.path=value` texts as for --set; keywords override top-level keys
+    after them, e.g. `load_scenario("scenarios/tutorial.yaml", replications=3, seed=7)`.
+    """
+    every = (*overrides, *keyword_overrides(**keywords))
+    return validate_document(load_document(path, every))
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
@@ -184,7 +191,11 @@ def scenario_from(
 
 def keyword_overrides(**values: Any) -> list[str]:
     """Python keywords as overrides: horizon_years=2 -> 'horizon_years=2' (values as YAML)."""
-    return [
-        f"{key}={yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()}"
-        for key, value in values.items()
-    ]
+    return [f"{key}={_yaml_value(value)}" for key, value in values.items()]
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    text = yaml.safe_dump(_plain(value), default_flow_style=True, allow_unicode=True)
+    return text.strip().removesuffix("...").strip()
