@@ -228,3 +228,39 @@ def test_cluster_how_to_runs_as_written(tmp_path, monkeypatch, capsys):
     serial = write_run("serial", saved.scenario, run(saved.scenario))
     for name, table in serial.tables().items():
         assert saved.report().tables()[name].to_csv_text() == table.to_csv_text(), name
+
+
+def test_run_and_load_scenario_take_a_path_and_keyword_overrides(scenario):
+    path = REPO / "scenarios" / "tutorial.yaml"
+    loaded = load_scenario(path, LIGHT, replications=2, horizon_years=1, changes=[])
+    assert (loaded.replications, loaded.horizon_years, loaded.changes) == (2, 1, ())
+    runs = run(loaded, replications=1, seed=9)
+    assert runs.scenario.seed == 9 and [r.replication for r in runs] == [0]
+    report = runs.report()
+    assert report.replications == 1 and report.scenario_name == "tutorial"
+    with pytest.raises(simulator.ScenarioError, match="horizon_years"):
+        run(path, horizon_years=0)
+
+
+def test_tables_show_a_short_repr_an_html_table_and_frames(serial, scenario):
+    report = build_report(scenario, serial)
+    table = report.yearly_summary
+    assert repr(table).startswith(f"<Table {len(table)} rows × 11 columns: year, kind, name")
+    page = table._repr_html_(limit=3)
+    assert page.count("<tr>") == 4 and "<th>tonnes_mean</th>" in page
+    assert f"{len(table) - 3} more rows" in page
+    frames = report.frames()
+    assert set(frames) == set(report.tables())
+    assert list(frames["yearly_summary"].columns) == list(table.columns)
+    assert len(frames["yearly"]) == len(report.yearly)
+
+
+def test_without_pandas_the_message_names_the_extra(serial, scenario, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now fails
+    report = build_report(scenario, serial)
+    with pytest.raises(ImportError, match=r"pip install 'brisim\[pandas\]'"):
+        report.frames()
+    with pytest.raises(ImportError, match=r"brisim\[pandas\]"):
+        report.yearly.to_pandas()
