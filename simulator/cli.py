@@ -181,23 +181,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
     asked = options.replications_of(args, scenario.replications)
-    executor = options.executor_of(args)
-    met = True
-    if isinstance(asked, Precision):
-        outcomes, met = outcomes_to_precision(
-            scenario,
-            asked,
-            jobs=args.jobs,
-            executor=executor,
-            records=args.records,
-            progress=options.progress_of(args),
-        )
-        scenario = scenario.model_copy(update={"replications": len(outcomes)})
-    else:
-        with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
-            outcomes = run_replications(
-                scenario, executor=executor, jobs=args.jobs, progress=bar, records=args.records
+    with options.executor_of(args) as executor:
+        met = True
+        if isinstance(asked, Precision):
+            outcomes, met = outcomes_to_precision(
+                scenario,
+                asked,
+                jobs=args.jobs,
+                executor=executor,
+                records=args.records,
+                progress=options.progress_of(args),
             )
+            scenario = scenario.model_copy(update={"replications": len(outcomes)})
+        else:
+            with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
+                outcomes = run_replications(
+                    scenario, executor=executor, jobs=args.jobs, progress=bar, records=args.records
+                )
     report = write_outcomes(
         out,
         scenario,

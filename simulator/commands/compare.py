@@ -54,17 +54,18 @@ def run_compare(args: argparse.Namespace) -> int:
         if args.out
         else default_out([Path(f).stem for f in [args.base, *args.variants]])
     )
-    result = compare(
-        args.base,
-        *args.variants,
-        replications=asked,
-        years=args.years,
-        overrides=args.overrides,
-        jobs=args.jobs,
-        executor=options.executor_of(args),
-        store=result_cache(out),
-        progress=options.progress_of(args),
-    )
+    with options.executor_of(args) as executor:
+        result = compare(
+            args.base,
+            *args.variants,
+            replications=asked,
+            years=args.years,
+            overrides=args.overrides,
+            jobs=args.jobs,
+            executor=executor,
+            store=result_cache(out),
+            progress=options.progress_of(args),
+        )
     note = options.replications_note(asked, result.replications, result.precision_met)
     written = write_comparison(out, result, note, plots=args.plots)
     for variant in list(result.scenarios)[1:]:

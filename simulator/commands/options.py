@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from types import ModuleType
 
 from simulator.errors import BrisimError
-from simulator.experiment.batch import dask_executor
+from simulator.experiment.batch import dask_client
 from simulator.experiment.progress import ProgressBar
 from simulator.experiment.replicate import Precision, ProgressFactory
 
@@ -104,9 +104,17 @@ def replications_of(args: argparse.Namespace, default: int) -> int | Precision:
     return args.replications if args.replications is not None else default
 
 
-def executor_of(args: argparse.Namespace) -> Executor | None:
-    """The Dask executor for --scheduler, or None for local processes."""
-    return dask_executor(args.scheduler) if getattr(args, "scheduler", None) else None
+@contextmanager
+def executor_of(args: argparse.Namespace) -> Iterator[Executor | None]:
+    """The Dask executor for --scheduler (closed afterwards), or None for local processes."""
+    if not getattr(args, "scheduler", None):
+        yield None
+        return
+    client = dask_client(args.scheduler)
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
 
 
 def progress_of(args: argparse.Namespace) -> ProgressFactory:

@@ -90,17 +90,18 @@ def run_sweep(args: argparse.Namespace) -> int:
     asked = options.replications_of(args, DEFAULT_REPLICATIONS)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(args.scenario).stem)
     out = Path(args.out) if args.out else Path("runs") / f"sweep-{name}"
-    result = sweep(
-        args.scenario,
-        vary,
-        replications=asked,
-        years=args.years,
-        overrides=args.overrides,
-        jobs=args.jobs,
-        executor=options.executor_of(args),
-        store=result_cache(out),
-        progress=options.progress_of(args),
-    )
+    with options.executor_of(args) as executor:
+        result = sweep(
+            args.scenario,
+            vary,
+            replications=asked,
+            years=args.years,
+            overrides=args.overrides,
+            jobs=args.jobs,
+            executor=executor,
+            store=result_cache(out),
+            progress=options.progress_of(args),
+        )
     written = [write_atomic(out / "sweep.csv", result.table.to_csv_text())]
     if args.plots:
         fig = options.plots_module().sweep_chart(result.table, result.keys)

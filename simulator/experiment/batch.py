@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from simulator.errors import BrisimError
 from simulator.experiment.outcomes import ReplicationOutcome
@@ -113,10 +113,14 @@ def _on_executor(
         raise
 
 
-def dask_executor(address: str) -> Executor:
-    """An executor on the Dask cluster at `address` (needs the [dask] extra on every side)."""
+def dask_client(address: str) -> Any:
+    """A client of the Dask cluster at `address` (needs the [dask] extra on every side);
+    `client.get_executor()` runs jobs there, `client.close()` lets go of it."""
     try:
         from distributed import Client
     except ImportError:
         raise BrisimError("--scheduler needs Dask: pip install 'brisim[dask]'") from None
-    return Client(address).get_executor()
+    try:
+        return Client(address, timeout=30)
+    except OSError as exc:
+        raise BrisimError(f"no Dask scheduler answers at {address}: {exc}") from None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.cli import main
 from simulator.experiment.comparison import compare
 from simulator.experiment.outcomes import ReplicationOutcome
 from simulator.output.replication_cache import ReplicationCache
@@ -27,7 +28,7 @@ LIGHT = [
 ]
 
 
-def test_compare_is_byte_identical_on_one_process_two_and_a_dask_cluster():
+def test_compare_is_byte_identical_on_one_process_two_and_a_dask_cluster(tmp_path: Path):
     distributed = pytest.importorskip("distributed")
     tutorial = REPO / "scenarios" / "tutorial.yaml"
     base = load_scenario(tutorial, LIGHT)
@@ -46,6 +47,19 @@ def test_compare_is_byte_identical_on_one_process_two_and_a_dask_cluster():
         distributed.Client(cluster) as client,
     ):
         assert csv(executor=client.get_executor()) == serial
+        # and from the command line, on the cluster's address
+        variant_file = tmp_path / "four.yaml"
+        variant_file.write_text(
+            f"extends: {tutorial}\nname: four\nnodes:\n  - id: dostyk\n    handling:\n"
+            "      slots: 4\n",
+            encoding="utf-8",
+        )
+        overrides = [a for s in LIGHT for a in ("--set", s)]
+        argv = ["compare", str(tutorial), str(variant_file), *overrides, "--replications", "2"]
+        argv += ["--out", str(tmp_path / "c"), "--scheduler", cluster.scheduler_address]
+        assert main([*argv, "--quiet"]) == 0
+    done = compare(base, variant, replications=2)
+    assert (tmp_path / "c" / "compare.csv").read_text() == done.differences.to_csv_text()
 
 
 def test_a_killed_sweep_resumes_and_recomputes_nothing_it_had_finished(tmp_path: Path):
