@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 a run failed its own checks, 2 bad input (scenario, opt
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import re
 import sys
@@ -17,8 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
+from simulator.commands import capacity, compare, options, sweep
 from simulator.errors import BrisimError, ConservationError, ScenarioError
 from simulator.experiment.progress import ChartProgress, ProgressBar
+from simulator.experiment.replicate import Precision, outcomes_to_precision
 from simulator.experiment.replications import run_outcomes as run_replications
 from simulator.output.run_reader import load_report, rebuild_report
 from simulator.output.run_writer import RECORDS_CHOICES, check_target, write_outcomes
@@ -29,7 +30,12 @@ from simulator.scenario.loading import json_schema, load_scenario
 from simulator.scenario.model import Scenario
 from simulator.version import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = (
+    options.EXIT_OK,
+    options.EXIT_FAILED,
+    options.EXIT_BAD_INPUT,
+    options.EXIT_INTERRUPTED,
+)
 CHART_FORMATS = ("png", "svg", "pdf")
 
 
@@ -37,26 +43,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that exits with code 2 and a one-line hint on bad options (its default too)."""
 
 
-def _count(text: str) -> int:
-    """A whole number of at least 1 (for --jobs)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
-def _add_set(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override one value, e.g. --set sections.dostyk-aktogay.trains_per_day=20",
-    )
+_add_set = options.add_set
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,11 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--out", metavar="DIR", help="run directory (default: runs/<scenario name>)")
     p.add_argument("--years", type=int, metavar="N", help="horizon in years (horizon_years)")
-    p.add_argument("--replications", type=int, metavar="R", help="replications to run")
+    options.add_replications(p)
     p.add_argument("--seed", type=int, metavar="S", help="random seed of the run")
-    p.add_argument(
-        "--jobs", type=_count, default=1, metavar="J", help="parallel processes (default: 1)"
-    )
+    options.add_execution(p)
     _add_set(p)
     p.add_argument(
         "--plots",
@@ -105,11 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
         "every replication keeps its tables",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
-    p.add_argument(
-        "--quiet",
-        action="store_true",
-        help="print nothing but errors and warnings (no progress, no summary table)",
-    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -130,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("other_dir", metavar="OTHER_RUN_DIR", nargs="?", help="a run to compare with")
     p.add_argument("--format", choices=CHART_FORMATS, default="png", help="default: png")
     p.set_defaults(handler=cmd_plot)
+    for command in (compare, sweep, capacity):
+        command.add_parser(sub)
     return parser
 
 
@@ -160,7 +142,8 @@ NAMED_OVERRIDES = (("years", "horizon_years"), ("seed", "seed"), ("replications"
 def run_overrides(args: argparse.Namespace) -> list[str]:
     """--set values, then --years, --seed and --replications as the same kind of override."""
     named = [(key, getattr(args, option)) for option, key in NAMED_OVERRIDES]
-    return [*args.overrides, *(f"{key}={value}" for key, value in named if value is not None)]
+    named = [(key, value) for key, value in named if value is not None and value != "auto"]
+    return [*args.overrides, *(f"{key}={value}" for key, value in named)]
 
 
 def load_run_scenario(args: argparse.Namespace) -> Scenario:
@@ -199,8 +182,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
-    with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
-        outcomes = run_replications(scenario, jobs=args.jobs, progress=bar, records=args.records)
+    asked = options.replications_of(args, scenario.replications)
+    with options.executor_of(args) as executor:
+        met = True
+        if isinstance(asked, Precision):
+            outcomes, met = outcomes_to_precision(
+                scenario,
+                asked,
+                jobs=args.jobs,
+                executor=executor,
+                records=args.records,
+                progress=options.progress_of(args),
+            )
+            scenario = scenario.model_copy(update={"replications": len(outcomes)})
+        else:
+            with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
+                outcomes = run_replications(
+                    scenario, executor=executor, jobs=args.jobs, progress=bar, records=args.records
+                )
     report = write_outcomes(
         out,
         scenario,
@@ -211,6 +210,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(run_summary(report))
+        note = options.replications_note(asked, len(outcomes), met)
+        if note:
+            print(note)
         print(f"run directory: {out} (open {out / 'report.md'})")
     return EXIT_OK if all(o.conserved for o in outcomes) else EXIT_FAILED
 
@@ -250,14 +252,7 @@ def _label(path: Path) -> str:
     return path.resolve().name
 
 
-def _plots() -> ModuleType:
-    """The plots package (charts and the HTML page), imported only when charts are asked for."""
-    try:
-        return importlib.import_module("simulator.plots")
-    except ImportError as exc:
-        raise BrisimError(
-            f"charts are not available in this installation ({exc}); run without --plots"
-        ) from None
+_plots = options.plots_module
 
 
 def _write_charts(

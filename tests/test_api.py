@@ -59,8 +59,10 @@ def test_public_api_is_exactly_this():
     assert sorted(simulator.__all__) == sorted(
         [
             "BrisimError",
+            "Comparison",
             "ConservationError",
             "OutputError",
+            "Precision",
             "Problem",
             "ReplicationOutcome",
             "Report",
@@ -68,15 +70,19 @@ def test_public_api_is_exactly_this():
             "SavedRun",
             "Scenario",
             "ScenarioError",
+            "Sweep",
             "Table",
             "__version__",
             "build_report",
+            "capacity_bounds",
+            "compare",
             "load_scenario",
             "read_run",
             "rebuild_report",
             "run",
             "run_outcomes",
             "simulate",
+            "sweep",
             "write_outcomes",
             "write_run",
         ]
@@ -203,3 +209,39 @@ def test_interrupting_a_pool_run_ends_its_workers(scenario):
     with pytest.raises(KeyboardInterrupt):
         run(scenario, replications=4, jobs=2, progress=interrupt)
     assert multiprocessing.active_children() == []
+
+
+def test_run_and_load_scenario_take_a_path_and_keyword_overrides(scenario):
+    path = REPO / "scenarios" / "tutorial.yaml"
+    loaded = load_scenario(path, LIGHT, replications=2, horizon_years=1, changes=[])
+    assert (loaded.replications, loaded.horizon_years, loaded.changes) == (2, 1, ())
+    runs = run(loaded, replications=1, seed=9)
+    assert runs.scenario.seed == 9 and [r.replication for r in runs] == [0]
+    report = runs.report()
+    assert report.replications == 1 and report.scenario_name == "tutorial"
+    with pytest.raises(simulator.ScenarioError, match="horizon_years"):
+        run(path, horizon_years=0)
+
+
+def test_tables_show_a_short_repr_an_html_table_and_frames(serial, scenario):
+    report = build_report(scenario, serial)
+    table = report.yearly_summary
+    assert repr(table).startswith(f"<Table {len(table)} rows × 11 columns: year, kind, name")
+    page = table._repr_html_(limit=3)
+    assert page.count("<tr>") == 4 and "<th>tonnes_mean</th>" in page
+    assert f"{len(table) - 3} more rows" in page
+    frames = report.frames()
+    assert set(frames) == set(report.tables())
+    assert list(frames["yearly_summary"].columns) == list(table.columns)
+    assert len(frames["yearly"]) == len(report.yearly)
+
+
+def test_without_pandas_the_message_names_the_extra(serial, scenario, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now fails
+    report = build_report(scenario, serial)
+    with pytest.raises(ImportError, match=r"pip install 'brisim\[pandas\]'"):
+        report.frames()
+    with pytest.raises(ImportError, match=r"brisim\[pandas\]"):
+        report.yearly.to_pandas()

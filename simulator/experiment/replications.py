@@ -12,11 +12,14 @@ import functools
 import signal
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
 from simulator.engine.simulation import ProgressFn, simulate
 from simulator.experiment.outcomes import ReplicationOutcome, outcome, records_kept
 from simulator.records.results import RunResult
+from simulator.report.build import Report, build_report
+from simulator.scenario.loading import keyword_overrides, scenario_from
 from simulator.scenario.model import Scenario
 
 Progress = Callable[[int, float], None]
@@ -27,21 +30,37 @@ Task = Callable[..., Any]
 """task(scenario, replication[, hours_done_callback]): a picklable top-level function."""
 
 
+class Runs(list):
+    """The replications' records in order (a list of RunResult), with their scenario."""
+
+    def __init__(self, scenario: Scenario, runs: Sequence[RunResult]) -> None:
+        super().__init__(runs)
+        self.scenario = scenario
+
+    def report(self) -> Report:
+        """Every table of these replications (see `build_report`)."""
+        return build_report(self.scenario, self)
+
+
 def run(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     replications: int | Sequence[int] | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
-) -> list[RunResult]:
+    **overrides: Any,
+) -> Runs:
     """Simulate replications (default: the scenario's count) and return them in order.
 
-    Without an executor, `jobs` > 1 runs them on a local process pool of that many workers and
-    1 runs them here, one after another. Progress is reported as the simulation advances when
-    serial, and when each replication finishes otherwise.
+    `scenario` is a Scenario or a scenario file; keywords override its top-level keys, e.g.
+    `run("scenarios/tutorial.yaml", replications=3, horizon_years=1, seed=7)`; `.report()` of
+    the result builds every table. Without an executor, `jobs` > 1 runs them on a local process
+    pool of that many workers and 1 runs them here, one after another. Progress is reported as
+    the simulation advances when serial, and when each replication finishes otherwise.
     """
+    scenario = scenario_from(scenario, keyword_overrides(**overrides))
     reps = _replication_numbers(scenario, replications)
-    return _execute(simulate, scenario, reps, executor, progress, jobs)
+    return Runs(scenario, _execute(simulate, scenario, reps, executor, progress, jobs))
 
 
 def run_outcomes(

@@ -35,10 +35,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from simulator.records.results import RunResult
+from simulator.report.frames import frames_of
 from simulator.report.replication_tables import (
     CONSERVATION_COLUMNS,
     ReplicationTables,
@@ -111,6 +113,10 @@ class Report:
     def tables(self) -> dict[str, Table]:
         """Every table by name, in the documented order."""
         return {name: getattr(self, name) for name in REPORT_TABLES}
+
+    def frames(self) -> dict[str, Any]:
+        """Every table as a pandas DataFrame, by name (needs the [pandas] extra)."""
+        return frames_of(self.tables())
 
 
 def build_report(scenario: Scenario, runs: Sequence[RunResult]) -> Report:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -65,12 +66,34 @@ class Table:
         return Table(header, rows)
 
     def to_pandas(self) -> Any:
-        """The table as a pandas DataFrame (needs pandas installed)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas needs pandas: pip install pandas") from exc
-        return pd.DataFrame(list(self.rows), columns=list(self.columns))
+        """The table as a pandas DataFrame (needs the [pandas] extra)."""
+        return pandas_module().DataFrame(list(self.rows), columns=list(self.columns))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(self.columns[:8]) + (", ..." if len(self.columns) > 8 else "")
+        return f"<Table {len(self.rows)} rows × {len(self.columns)} columns: {shown}>"
+
+    def _repr_html_(self, limit: int = 20) -> str:
+        """An HTML table of the first `limit` rows, for Jupyter."""
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(_cell(v)))}</td>" for v in row) + "</tr>"
+            for row in self.rows[:limit]
+        )
+        more = len(self.rows) - limit
+        note = f"<p>… {more} more rows of {len(self.rows)}</p>" if more > 0 else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
+
+
+def pandas_module() -> Any:
+    """pandas, or an ImportError that names the extra to install."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(
+            "this needs pandas, an optional extra of brisim: pip install 'brisim[pandas]'"
+        ) from None
+    return pandas
 
 
 def _cell(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,9 @@ __all__ = [
     "json_schema",
     "load_document",
     "load_scenario",
+    "keyword_overrides",
     "resolve",
+    "scenario_from",
     "scenario_to_yaml",
     "validate_document",
 ]
@@ -142,9 +145,16 @@ def load_document(path: str | Path, overrides: tuple[str, ...] = ()) -> Document
     return doc
 
 
-def load_scenario(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) -> Scenario:
-    """Read, merge, override and validate a scenario file; raises ScenarioError with every problem."""
-    return validate_document(load_document(path, tuple(overrides)))
+def load_scenario(
+    path: str | Path, overrides: tuple[str, ...] | list[str] = (), **keywords: Any
+) -> Scenario:
+    """Read, merge, override and validate a scenario file; raises ScenarioError with every problem.
+
+    `overrides` are `key.path=value` texts as for --set; keywords override top-level keys
+    after them, e.g. `load_scenario("scenarios/tutorial.yaml", replications=3, seed=7)`.
+    """
+    every = (*overrides, *keyword_overrides(**keywords))
+    return validate_document(load_document(path, every))
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
@@ -163,3 +173,29 @@ def _plain(data: Any) -> Any:
     if isinstance(data, list | tuple):
         return [_plain(v) for v in data]
     return data
+
+
+def scenario_from(
+    source: str | Path | Scenario, overrides: tuple[str, ...] | list[str] = ()
+) -> Scenario:
+    """A scenario from a file or a Scenario, with `key.path=value` overrides validated as usual."""
+    if not isinstance(source, Scenario):
+        return load_scenario(source, overrides)
+    if not overrides:
+        return source
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{source.name}.yaml"
+        path.write_text(scenario_to_yaml(source), encoding="utf-8")
+        return load_scenario(path, overrides)
+
+
+def keyword_overrides(**values: Any) -> list[str]:
+    """Python keywords as overrides: horizon_years=2 -> 'horizon_years=2' (values as YAML)."""
+    return [f"{key}={_yaml_value(value)}" for key, value in values.items()]
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    text = yaml.safe_dump(_plain(value), default_flow_style=True, allow_unicode=True)
+    return text.strip().removesuffix("...").strip()

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import filecmp
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -265,10 +266,25 @@ def test_every_option_of_every_command_is_documented():
     page = (REPO / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
     parser = cli.build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.choices) == {"validate", "schema", "run", "report", "plot"}
+    assert set(commands.choices) == {
+        *("validate", "schema", "run", "report", "plot", "compare", "sweep", "capacity")
+    }
     for name, sub in commands.choices.items():
         assert f"brisim {name}" in page, name
         for action in sub._actions:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert f"`{option}" in page or f" {option}" in page, (name, option)
+
+
+def test_run_with_auto_replications_says_how_many_it_took(tmp_path, capsys):
+    light = ["flows.xian-europe.teu_per_year=40_000", "flows.ore-east.tonnes_per_year=500_000"]
+    argv = ["run", str(REPO / "scenarios" / "tutorial.yaml"), "--years", "1", "--quiet"]
+    argv += [a for s in [*light, "changes=[]"] for a in ("--set", s)]
+    argv += ["--replications", "auto", "--precision", "0.01%", "--max-replications", "4"]
+    assert cli.main([*argv, "--out", str(tmp_path / "run")]) == 0
+    out = capsys.readouterr().out
+    assert "replications: 4 (auto: stopped at --max-replications before reaching 0.01%)" in out
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert "replications: 4" in (tmp_path / "run" / "scenario.yaml").read_text()
+    assert manifest["records_kept"] == [0]

@@ -28,9 +28,10 @@ from simulator.plots.charts import (
     write_charts,
     yearly_crossings,
 )
-from simulator.plots.comparison import compare_runs
+from simulator.plots.comparison import compare_runs, difference_chart
 from simulator.plots.corridor_map import corridor_map, section_width
 from simulator.plots.style import colour_map, crossing_colours, mean_by, weekly_means
+from simulator.report.compare import compare_reports
 from simulator.report.tables import Table
 from tests.chart_fixtures import SECTIONS, make_report
 
@@ -239,23 +240,41 @@ def test_map_year_parameter_picks_that_year(report):
     assert low == pytest.approx(high)  # widths are relative to that year's busiest section
 
 
-def test_compare_runs_shows_both_runs_and_the_change():
+def test_compare_runs_shows_the_paired_difference_from_the_first_run():
     base = make_report(replications=2)
     upgrade = make_report(replications=2, crossings=("dostyk", "altynkol", "bakhty"), scale=1.2)
     fig = compare_runs(base, upgrade, "base", "second track")
-    ax_a, ax_b = fig.axes
-    assert ax_a.get_title() == "base" and ax_b.get_title() == "second track"
-    assert "change of each year's total from 'base'" in fig.get_suptitle()
-    for ax, rep in ((ax_a, base), (ax_b, upgrade)):
-        for name, container in _bars(ax).items():
-            rows = rep.yearly_summary.where(kind="border", direction="both", name=name)
-            heights = [p.get_height() for p in container.patches]
-            assert heights == pytest.approx([r["tonnes_mean"] for r in rows])
-    assert sorted(_bars(ax_b)) == ["altynkol", "bakhty", "dostyk"]
-    legend = {t.get_text() for t in ax_b.get_legend().get_texts()}
-    assert {"altynkol", "bakhty", "dostyk"} <= legend
-    changes = [t.get_text().split("\n")[1] for t in ax_b.texts if "\n" in t.get_text()]
-    assert len(changes) == 2 and all(c.startswith("+") for c in changes)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == ["dostyk", "altynkol", "bakhty", "Total delivered"]
+    assert "Change from base" in fig.get_suptitle() and "paired difference" in fig.get_suptitle()
+    differences = compare_reports(base, {"second track": upgrade})
+    scale, _ = chart_style.tonnes_scale(max(abs(d) for d in differences.column("difference")) * 2)
+    (bars,) = [c for c in panels[0].containers if c.get_label() == "second track"]
+    shown = bars.lines[0].get_ydata()
+    rows = differences.where(kind="border", name="dostyk")
+    assert list(shown) == pytest.approx([r["difference"] / scale for r in rows])
+    caps = bars.lines[2][0].get_segments()  # the error bar spans the CI of the difference
+    assert [s[1][1] - s[0][1] for s in caps] == pytest.approx([2 * r["ci95"] / scale for r in rows])
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["base (zero)", "second track"]
+
+
+def test_the_difference_chart_labels_years_without_overlap_for_a_decade():
+    years = tuple(range(2022, 2034))
+    base = make_report(replications=2, years=years)
+    variants = {
+        f"variant {i}": make_report(replications=2, years=years, scale=1 + i / 10) for i in range(3)
+    }
+    fig = difference_chart(compare_reports(base, variants), "base")
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:], strict=False))
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["base (zero)", *variants]
+    inside = fig.bbox
+    assert fig.legends[0].get_window_extent(renderer).y0 >= inside.y0
 
 
 def test_a_crossing_has_one_colour_in_every_chart(report):
@@ -264,14 +283,11 @@ def test_a_crossing_has_one_colour_in_every_chart(report):
     monthly = [ln for ln in monthly_throughput(report).axes[0].lines if ln.get_label() == "dostyk"]
     queue = [ln for ln in queue_lengths(report).axes[0].lines if ln.get_label() == "dostyk"]
     node = [ln for ln in corridor_map(report).axes[0].lines if ln.get_gid() == "node:dostyk"]
-    other = make_report(crossings=("dostyk", "altynkol", "bakhty"))
-    compared = _bars(compare_runs(report, other).axes[1])["dostyk"].patches[0]
     found = {
         to_hex(yearly.get_facecolor()),
         to_hex(monthly[0].get_color()),
         to_hex(queue[0].get_color()),
         to_hex(node[0].get_markerfacecolor()),
-        to_hex(compared.get_facecolor()),
     }
     assert found == {colour}
 
