@@ -36,6 +36,9 @@ BASELINE_FILE = "baseline-2022-yearly-crossings.png"
 SATURATION_TEU = (200_000, 300_000, 400_000, 500_000)  # as docs/tutorial/saturation.md runs them
 SATURATION_FILES = ("saturation-throughput.png", "saturation-queues.png")
 GROUPS = ("charts", "compare", "saturation", "baseline")
+COMMAND_FILES = ("compare-upgrades.png", "sweep-demand.png")
+"""Charts that the commands on their pages write (`brisim compare --plots`, `brisim sweep
+--plots`), copied here from those runs: the compare run takes minutes, too long to remake here."""
 
 
 def tutorial_report(overrides: Sequence[str] = ()) -> Report:

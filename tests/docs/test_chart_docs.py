@@ -62,6 +62,7 @@ def test_every_docs_image_is_a_small_png_make_figures_writes():
         module.COMPARE_FILE,
         module.BASELINE_FILE,
         *module.SATURATION_FILES,
+        *module.COMMAND_FILES,
     }
     assert {p.name for p in (DOCS / "images").iterdir()} == names
     for name in names:
