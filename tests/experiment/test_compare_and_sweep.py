@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from pathlib import Path
 
@@ -133,3 +134,18 @@ def test_a_sweep_tabulates_every_point_of_the_grid(base):
     assert high[column] > 1.2 * low[column]
     assert set(table.column("bottleneck")) <= {"dostyk", "xian", "urumqi"}
     assert all(d > 0 for d in table.column("transit_p95_days"))
+
+
+def test_one_progress_count_covers_every_scenario_and_replication(base, variant):
+    seen: list[tuple[int, float]] = []
+    calls: list[tuple[int, float]] = []
+
+    @contextlib.contextmanager
+    def progress(jobs: int, horizon_hours: float):
+        seen.append((jobs, horizon_hours))
+        yield lambda job, hours: calls.append((job, hours))
+
+    replicate({"a": base, "b": variant}, 2, progress=progress)
+    assert seen == [(4, 8760.0)]  # one bar: 2 scenarios x 2 replications of one year
+    finished = {job for job, hours in calls if hours >= 8760.0}
+    assert finished == {0, 1, 2, 3}
