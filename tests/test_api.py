@@ -25,6 +25,7 @@ from simulator.experiment.progress import ProgressBar
 from simulator.records.results import RunResult
 from simulator.records.stored import compact
 from simulator.report.replication_tables import replication_tables
+from tests.toy_runs import exact
 
 REPO = Path(__file__).resolve().parent.parent
 LIGHT = ["flows.xian-europe.teu_per_year=40_000", "flows.ore-east.tonnes_per_year=500_000"]
@@ -126,7 +127,7 @@ def test_run_outcomes_reduce_replications_where_they_run(scenario, serial, tmp_p
     assert same(outcomes[0].records, compact(serial[0]))
     for done, full in zip(outcomes, serial, strict=True):
         expected = replication_tables(compact(full), scenario.horizon_years)
-        assert repr(done.tables) == repr(expected)  # repr: NaN cells compare equal
+        assert exact(done.tables) == exact(expected)  # NaN cells compare equal
         assert (done.trains, done.events, done.balances) == (
             full.trains,
             full.events,

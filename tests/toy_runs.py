@@ -104,3 +104,20 @@ def toy_run(
         events=100,
         wall_seconds=0.01,
     )
+
+
+def exact(value: Any) -> Any:
+    """A value with every Table cell as (type, repr): equal for equal contents, NaN included.
+
+    Table's own repr is a short summary, so tests compare tables through this.
+    """
+    import dataclasses
+
+    from simulator.report.tables import Table
+
+    if isinstance(value, Table):
+        cells = tuple(tuple((type(v).__name__, repr(v)) for v in row) for row in value.rows)
+        return (value.columns, cells)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple((f.name, exact(getattr(value, f.name))) for f in dataclasses.fields(value))
+    return repr(value)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from simulator.commands import options
-from simulator.errors import BrisimError
+from simulator.errors import BrisimError, ScenarioError
 from simulator.experiment.sweep import Sweep, sweep
 from simulator.output.result_files import result_cache, write_atomic
 
@@ -90,7 +93,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     asked = options.replications_of(args, DEFAULT_REPLICATIONS)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(args.scenario).stem)
     out = Path(args.out) if args.out else Path("runs") / f"sweep-{name}"
-    with options.executor_of(args) as executor:
+    with options.executor_of(args) as executor, _named_as_vary(vary):
         result = sweep(
             args.scenario,
             vary,
@@ -119,6 +122,17 @@ def run_sweep(args: argparse.Namespace) -> int:
         )
     print(f"wrote {', '.join(p.name for p in written)} in {out}")
     return options.EXIT_OK
+
+
+@contextmanager
+def _named_as_vary(vary: dict[str, list[str]]) -> Iterator[None]:
+    """Problems with a swept value name the --vary option, not the --set it became."""
+    try:
+        yield
+    except ScenarioError as exc:
+        names = {f"--set {k}={v}": f"--vary {k}={v}" for k, values in vary.items() for v in values}
+        problems = [replace(p, file=names.get(p.file, p.file)) for p in exc.problems]
+        raise ScenarioError(problems) from None
 
 
 def sweep_lines(result: Sweep) -> list[str]:

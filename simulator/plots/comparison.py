@@ -33,7 +33,8 @@ def compare_runs(
 def difference_chart(differences: Table, base: str) -> Figure:
     """Panels per crossing and the total: each variant's yearly difference from `base`, ± CI."""
     variants = list(dict.fromkeys(differences.column("variant")))
-    panels = [("border", n) for n in dict.fromkeys(differences.where(kind="border").column("name"))]
+    crossings = sorted(set(differences.where(kind="border").column("name")))  # as in charts.py
+    panels = [("border", name) for name in crossings]
     panels.append(("total", "all"))
     columns = min(PANEL_COLUMNS, len(panels))
     rows = math.ceil(len(panels) / columns)

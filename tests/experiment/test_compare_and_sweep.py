@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from pathlib import Path
 
@@ -133,3 +134,45 @@ def test_a_sweep_tabulates_every_point_of_the_grid(base):
     assert high[column] > 1.2 * low[column]
     assert set(table.column("bottleneck")) <= {"dostyk", "xian", "urumqi"}
     assert all(d > 0 for d in table.column("transit_p95_days"))
+
+
+def test_one_progress_count_covers_every_scenario_and_replication(base, variant):
+    seen: list[tuple[int, float]] = []
+    calls: list[tuple[int, float]] = []
+
+    @contextlib.contextmanager
+    def progress(jobs: int, horizon_hours: float):
+        seen.append((jobs, horizon_hours))
+        yield lambda job, hours: calls.append((job, hours))
+
+    replicate({"a": base, "b": variant}, 2, progress=progress)
+    assert seen == [(4, 8760.0)]  # one bar: 2 scenarios x 2 replications of one year
+    finished = {job for job, hours in calls if hours >= 8760.0}
+    assert finished == {0, 1, 2, 3}
+
+
+def test_auto_replications_for_a_comparison_judge_the_paired_difference(base, variant):
+    # the difference is a few percent of the base's total: 50% of the base mean is met at once
+    met = replicate({"a": base, "b": variant}, Precision(0.5, maximum=4), paired=True)
+    assert met.replications == 3 and met.precision_met
+    capped = replicate({"a": base, "b": variant}, Precision(1e-6, maximum=4), paired=True)
+    assert capped.replications == 4 and not capped.precision_met
+
+
+def test_vary_values_from_lists_and_ranges_and_clear_errors(capsys):
+    from simulator.cli import main
+    from simulator.commands.sweep import parse_vary
+    from simulator.errors import BrisimError
+
+    assert parse_vary(["a.b=1,2,x", "c=0.1:0.3:0.1", "d=100_000:300_000:100_000"]) == {
+        "a.b": ["1", "2", "x"],
+        "c": ["0.1", "0.2", "0.3"],
+        "d": ["100000", "200000", "300000"],
+    }
+    for bad in ("a", "a=", "a=3:1:1", "a=1:2:0", "a=1:x:1", "a=1,1"):
+        with pytest.raises(BrisimError, match="--vary"):
+            parse_vary([bad])
+    with pytest.raises(BrisimError, match="already varied"):
+        parse_vary(["a=1", "a=2"])
+    assert main(["sweep", str(REPO / "scenarios" / "tutorial.yaml"), "--vary", "seed=1:0:1"]) == 2
+    assert "expected start <= stop" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from simulator.report.build import REPORT_TABLES
 from simulator.report.replication_tables import replication_tables
 from simulator.report.tables import Table
 from simulator.scenario.loading import load_scenario
-from tests.toy_runs import toy_run
+from tests.toy_runs import exact, toy_run
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.yaml"
 
@@ -202,7 +202,7 @@ def test_saved_tables_read_back_exactly(tmp_path, scenario):
     write_run(directory, scenario, [toy_run(3)], records="none")
     part = replication_tables(compact(toy_run(3)), scenario.horizon_years)
     back = read_replication_tables(directory / "records", 3)
-    assert repr(back) == repr(part)  # repr: NaN cells compare equal, types and digits too
+    assert exact(back) == exact(part)  # NaN cells compare equal, types and digits too
     again = directory.parent / "again"
     write_run(again, scenario, [toy_run(3)], records="none")
     name = TABLES_FILE.format(3)
