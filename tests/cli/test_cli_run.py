@@ -279,7 +279,7 @@ def test_every_option_of_every_command_is_documented():
 
 def test_run_with_auto_replications_says_how_many_it_took(tmp_path, capsys):
     light = ["flows.xian-europe.teu_per_year=40_000", "flows.ore-east.tonnes_per_year=500_000"]
-    argv = ["run", str(REPO / "scenarios" / "tutorial.yaml"), "--years", "1", "--quiet"]
+    argv = ["run", str(REPO / "scenarios" / "tutorial.yaml"), "--years", "1"]
     argv += [a for s in [*light, "changes=[]"] for a in ("--set", s)]
     argv += ["--replications", "auto", "--precision", "0.01%", "--max-replications", "4"]
     assert cli.main([*argv, "--out", str(tmp_path / "run")]) == 0
