@@ -9,13 +9,14 @@ replication order. For Dask, pass `distributed.Client(address).get_executor()` a
 from __future__ import annotations
 
 import functools
-import signal
+import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
 from simulator.engine.simulation import ProgressFn, simulate
 from simulator.experiment.outcomes import ReplicationOutcome, outcome, records_kept
+from simulator.experiment.workers import start_worker
 from simulator.records.results import RunResult
 from simulator.scenario.model import Scenario
 
@@ -126,7 +127,9 @@ def _collect(futures: list[Future], progress: Progress | None) -> list[Any]:
 def _on_local_pool(
     task: Task, scenario: Scenario, reps: list[int], progress: Progress | None, workers: int
 ) -> list[Any]:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=start_worker, initargs=(os.getpid(),)
+    )
     try:
         results = _collect(_submit(pool, task, scenario, reps), progress)
     except BaseException:
@@ -134,11 +137,6 @@ def _on_local_pool(
         raise
     pool.shutdown()
     return results
-
-
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them (no tracebacks from workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
