@@ -21,7 +21,12 @@ from simulator.errors import BrisimError, ConservationError, ScenarioError
 from simulator.experiment.progress import ProgressBar
 from simulator.experiment.replications import run_outcomes as run_replications
 from simulator.output.run_reader import load_report, rebuild_report
-from simulator.output.run_writer import RECORDS_CHOICES, check_target, write_outcomes
+from simulator.output.run_writer import (
+    RECORDS_CHOICES,
+    check_target,
+    claim_target,
+    write_outcomes,
+)
 from simulator.report.build import Report
 from simulator.report.summary import run_summary
 from simulator.scenario.calendar import Calendar
@@ -193,16 +198,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
-    with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
-        outcomes = run_replications(scenario, jobs=args.jobs, progress=bar, records=args.records)
-    report = write_outcomes(
-        out,
-        scenario,
-        outcomes,
-        overwrite=args.overwrite,
-        wall_seconds=time.perf_counter() - started,
-        extras=extras,
-    )
+    with claim_target(out):  # one run per directory, writable, no debris of dead runs
+        with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
+            outcomes = run_replications(
+                scenario, jobs=args.jobs, progress=bar, records=args.records
+            )
+        report = write_outcomes(
+            out,
+            scenario,
+            outcomes,
+            overwrite=args.overwrite,
+            wall_seconds=time.perf_counter() - started,
+            extras=extras,
+        )
     print(run_summary(report))
     print(f"run directory: {out} (open {out / 'report.md'})")
     return EXIT_OK if all(o.conserved for o in outcomes) else EXIT_FAILED
