@@ -18,6 +18,7 @@ from simulator.engine.simulation import ProgressFn, simulate
 from simulator.experiment.outcomes import ReplicationOutcome, outcome, records_kept
 from simulator.experiment.workers import start_worker
 from simulator.records.results import RunResult
+from simulator.scenario.bounds import REPLICATIONS
 from simulator.scenario.model import Scenario
 
 Progress = Callable[[int, float], None]
@@ -99,8 +100,8 @@ def _replication_numbers(scenario: Scenario, replications: int | Sequence[int] |
     if replications is None:
         return list(range(scenario.replications))
     if isinstance(replications, int):
-        if replications < 1:
-            raise ValueError(f"replications must be at least 1, got {replications}")
+        if not 1 <= replications <= REPLICATIONS.high:
+            raise ValueError(f"replications must be {REPLICATIONS.words()}, got {replications}")
         return list(range(replications))
     return [int(r) for r in replications]
 
