@@ -22,7 +22,12 @@ from simulator.experiment.progress import ChartProgress, ProgressBar
 from simulator.experiment.replicate import Precision, outcomes_to_precision
 from simulator.experiment.replications import run_outcomes as run_replications
 from simulator.output.run_reader import load_report, rebuild_report
-from simulator.output.run_writer import RECORDS_CHOICES, check_target, write_outcomes
+from simulator.output.run_writer import (
+    RECORDS_CHOICES,
+    check_target,
+    claim_target,
+    write_outcomes,
+)
 from simulator.report.build import Report
 from simulator.report.summary import run_summary
 from simulator.scenario.calendar import Calendar
@@ -182,32 +187,37 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
-    asked = options.replications_of(args, scenario.replications)
-    with options.executor_of(args) as executor:
-        met = True
-        if isinstance(asked, Precision):
-            outcomes, met = outcomes_to_precision(
-                scenario,
-                asked,
-                jobs=args.jobs,
-                executor=executor,
-                records=args.records,
-                progress=options.progress_of(args),
-            )
-            scenario = scenario.model_copy(update={"replications": len(outcomes)})
-        else:
-            with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
-                outcomes = run_replications(
-                    scenario, executor=executor, jobs=args.jobs, progress=bar, records=args.records
+    with claim_target(out):  # one run per directory, writable, no debris of dead runs
+        asked = options.replications_of(args, scenario.replications)
+        with options.executor_of(args) as executor:
+            met = True
+            if isinstance(asked, Precision):
+                outcomes, met = outcomes_to_precision(
+                    scenario,
+                    asked,
+                    jobs=args.jobs,
+                    executor=executor,
+                    records=args.records,
+                    progress=options.progress_of(args),
                 )
-    report = write_outcomes(
-        out,
-        scenario,
-        outcomes,
-        overwrite=args.overwrite,
-        wall_seconds=time.perf_counter() - started,
-        extras=extras,
-    )
+                scenario = scenario.model_copy(update={"replications": len(outcomes)})
+            else:
+                with ProgressBar(scenario.replications, horizon_hours, quiet=args.quiet) as bar:
+                    outcomes = run_replications(
+                        scenario,
+                        executor=executor,
+                        jobs=args.jobs,
+                        progress=bar,
+                        records=args.records,
+                    )
+        report = write_outcomes(
+            out,
+            scenario,
+            outcomes,
+            overwrite=args.overwrite,
+            wall_seconds=time.perf_counter() - started,
+            extras=extras,
+        )
     if not args.quiet:
         print(run_summary(report))
         note = options.replications_note(asked, len(outcomes), met)

@@ -157,8 +157,10 @@ def test_progress_reports_simulated_hours_per_replication(scenario):
 
 
 def test_bad_replications_are_refused(scenario):
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="from 1 to 10,000, got 0"):
         run(scenario, replications=0)
+    with pytest.raises(ValueError, match="from 1 to 10,000, got 1000000000"):
+        run(scenario, replications=10**9)  # refused before a list of a billion is built
 
 
 class FakeTerminal(io.StringIO):

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from simulator.errors import BrisimError
 from simulator.experiment.outcomes import ReplicationOutcome
-from simulator.experiment.replications import _ignore_sigint, _stop, tabulate
+from simulator.experiment.replications import _stop, local_pool, tabulate
 from simulator.scenario.model import Scenario
 
 Progress = Callable[[int, float], None]
@@ -81,7 +81,7 @@ def run_jobs(
     if executor is not None:
         _on_executor(executor, jobs, todo, finish)
     elif workers > 1 and len(todo) > 1:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_ignore_sigint)
+        pool = local_pool(min(workers, len(todo)))
         try:
             _on_executor(pool, jobs, todo, finish)
         except BaseException:

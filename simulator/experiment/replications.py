@@ -9,7 +9,7 @@ replication order. For Dask, pass `distributed.Client(address).get_executor()` a
 from __future__ import annotations
 
 import functools
-import signal
+import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -17,8 +17,10 @@ from typing import Any
 
 from simulator.engine.simulation import ProgressFn, simulate
 from simulator.experiment.outcomes import ReplicationOutcome, outcome, records_kept
+from simulator.experiment.workers import start_worker
 from simulator.records.results import RunResult
 from simulator.report.build import Report, build_report
+from simulator.scenario.bounds import REPLICATIONS
 from simulator.scenario.loading import keyword_overrides, scenario_from
 from simulator.scenario.model import Scenario
 
@@ -117,8 +119,8 @@ def _replication_numbers(scenario: Scenario, replications: int | Sequence[int] |
     if replications is None:
         return list(range(scenario.replications))
     if isinstance(replications, int):
-        if replications < 1:
-            raise ValueError(f"replications must be at least 1, got {replications}")
+        if not 1 <= replications <= REPLICATIONS.high:
+            raise ValueError(f"replications must be {REPLICATIONS.words()}, got {replications}")
         return list(range(replications))
     return [int(r) for r in replications]
 
@@ -145,7 +147,7 @@ def _collect(futures: list[Future], progress: Progress | None) -> list[Any]:
 def _on_local_pool(
     task: Task, scenario: Scenario, reps: list[int], progress: Progress | None, workers: int
 ) -> list[Any]:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pool = local_pool(workers)
     try:
         results = _collect(_submit(pool, task, scenario, reps), progress)
     except BaseException:
@@ -155,9 +157,11 @@ def _on_local_pool(
     return results
 
 
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them (no tracebacks from workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers leave Ctrl-C to this process and end when it is killed."""
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=start_worker, initargs=(os.getpid(),)
+    )
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

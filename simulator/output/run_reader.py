@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import OutputError
+from simulator.output.manifest import check_manifest
 from simulator.output.record_files import read_records
 from simulator.output.run_writer import (
     FORMAT_VERSION,
@@ -93,28 +94,28 @@ def _open_run(directory: str | Path) -> tuple[Path, dict[str, Any], Scenario]:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         sha = scenario_sha256((path / SCENARIO_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise OutputError(f"{path}: cannot read the run directory: {exc}") from None
-    if sha != manifest.get("scenario_sha256"):
-        raise OutputError(
-            f"{path / SCENARIO_FILE} differs from the scenario that was run (its SHA-256 does "
-            f"not match {MANIFEST_FILE}); run the scenario again instead of editing it here"
-        )
-    if manifest.get("format") != FORMAT_VERSION:
+    old = manifest.get("format") if isinstance(manifest, dict) else None
+    if isinstance(old, int) and not isinstance(old, bool) and old != FORMAT_VERSION:
         raise OutputError(
             f"{manifest_path}: written by brisim {manifest.get('version', '?')} in run directory "
             f"format {manifest.get('format', '?')}; this brisim reads format {FORMAT_VERSION}, "
             "so run the scenario again"
         )
-    if not manifest.get("replication_numbers"):
-        raise OutputError(f"{manifest_path}: lists no replications")
+    manifest = check_manifest(manifest, manifest_path)
+    if sha != manifest.get("scenario_sha256"):
+        raise OutputError(
+            f"{path / SCENARIO_FILE} differs from the scenario that was run (its SHA-256 does "
+            f"not match {MANIFEST_FILE}); run the scenario again instead of editing it here"
+        )
     return path, manifest, load_scenario(path / SCENARIO_FILE)
 
 
 def _replications(manifest: dict[str, Any]) -> list[tuple[int, bool]]:
     """(replication, whether its records were kept) in the manifest's order."""
-    numbers = [int(rep) for rep in manifest["replication_numbers"]]
-    kept = {int(rep) for rep in manifest.get("records_kept", numbers)}
+    numbers = list(manifest["replication_numbers"])
+    kept = set(manifest.get("records_kept", numbers))
     return [(rep, rep in kept) for rep in numbers]
 
 

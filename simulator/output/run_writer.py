@@ -24,6 +24,7 @@ from typing import Any
 
 from simulator.errors import OutputError
 from simulator.experiment.outcomes import RECORDS_CHOICES, ReplicationOutcome, outcome, records_kept
+from simulator.output.locks import claim_target, partial_prefix, remove_debris
 from simulator.output.record_files import write_records
 from simulator.output.table_files import write_replication_tables
 from simulator.records.results import RunResult
@@ -36,6 +37,7 @@ from simulator.version import __version__
 __all__ = [
     "RECORDS_CHOICES",
     "check_target",
+    "claim_target",
     "write_outcomes",
     "write_run",
     "write_tables",
@@ -114,7 +116,8 @@ def write_outcomes(
     check_target(target, overwrite)
     report = assemble_report(scenario, [o.tables for o in outcomes])
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    remove_debris(target)
+    partial = Path(tempfile.mkdtemp(prefix=partial_prefix(target), dir=target.parent))
     try:
         partial.chmod(0o755)
         _write_contents(partial, scenario, outcomes, report, wall_seconds)
@@ -130,7 +133,7 @@ def write_outcomes(
 def _publish(partial: Path, target: Path, overwrite: bool) -> None:
     """Rename the finished directory into place; an old one is removed only after that."""
     check_target(target, overwrite)
-    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+    old = target.parent / f".{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     moved = False
     try:
         if target.exists():

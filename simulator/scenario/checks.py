@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from simulator.scenario.checks_bounds import bounds
 from simulator.scenario.checks_dated import change_values, dated, past_calendar
 from simulator.scenario.message_words import unknown
 from simulator.scenario.model import Scenario
@@ -22,7 +23,7 @@ def cross_check(scenario: Scenario) -> list[Found]:
     if horizon:
         return horizon
     problems: list[Found] = []
-    checks = (_duplicates, _sections, _nodes, _flows, _train_types, dated, change_values)
+    checks = (_duplicates, _sections, _nodes, _flows, _train_types, dated, change_values, bounds)
     for check in checks:
         problems.extend(check(scenario))
     return problems

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
+from simulator.scenario.bounds import Cv, Hours, MeanHours, Weight
+
 # Numbers are strict: a quoted "12" or PyYAML's string "4.0e6" is an error, not silently coerced.
 PositiveFloat = Annotated[float, Strict(), Field(gt=0)]
 NonNegFloat = Annotated[float, Strict(), Field(ge=0)]
@@ -33,15 +35,15 @@ class Fixed(Frozen):
     """Always the same value."""
 
     dist: Literal["fixed"]
-    value: NonNegFloat
+    value: Hours
 
 
 class Uniform(Frozen):
     """Uniform between low and high."""
 
     dist: Literal["uniform"]
-    low: NonNegFloat
-    high: NonNegFloat
+    low: Hours
+    high: Hours
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -54,9 +56,9 @@ class Triangular(Frozen):
     """Triangular with low <= mode <= high."""
 
     dist: Literal["triangular"]
-    low: NonNegFloat
-    mode: NonNegFloat
-    high: NonNegFloat
+    low: Hours
+    mode: Hours
+    high: Hours
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -69,23 +71,23 @@ class Exponential(Frozen):
     """Exponential with the given mean."""
 
     dist: Literal["exponential"]
-    mean: PositiveFloat
+    mean: MeanHours
 
 
 class Lognormal(Frozen):
     """Lognormal given by its mean and coefficient of variation (not by mu and sigma)."""
 
     dist: Literal["lognormal"]
-    mean: PositiveFloat
-    cv: PositiveFloat
+    mean: MeanHours
+    cv: Cv
 
 
 class Empirical(Frozen):
     """Drawn from observed values, with optional weights."""
 
     dist: Literal["empirical"]
-    values: tuple[NonNegFloat, ...] = Field(min_length=1)
-    weights: tuple[PositiveFloat, ...] | None = None
+    values: tuple[Hours, ...] = Field(min_length=1)
+    weights: tuple[Weight, ...] | None = None
 
     @model_validator(mode="after")
     def _same_length(self) -> Empirical:

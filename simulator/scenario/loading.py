@@ -53,6 +53,8 @@ def resolve(path: Path, chain: tuple[Path, ...] = ()) -> Document:
     seen = (*chain, path.resolve())
     if parent_path is None:
         why = f"got {show(parent)}; expected the name of a scenario file, e.g. baseline.yaml"
+    elif parent_path.is_dir():
+        why = f"{parent!r} is a folder; expected a scenario file, named relative to {path.name}"
     elif not parent_path.is_file():
         why = f"file {parent!r} not found; expected a scenario file, named relative to {path.name}"
     elif parent_path.resolve() in seen:

@@ -10,6 +10,37 @@ from typing import Annotated
 
 from pydantic import Field, Strict, model_validator
 
+from simulator.scenario.bounds import (
+    CAPACITY_FACTOR_MIN,
+    Berths,
+    CraneTeuPerHour,
+    Growth,
+    HorizonYears,
+    KmPerDay,
+    LengthKm,
+    LotTeu,
+    LotTonnes,
+    MaxWaitHours,
+    MtbfHours,
+    MttrHours,
+    Replications,
+    RunningCv,
+    SeasonFactor,
+    Seed,
+    ShipTeu,
+    Slots,
+    SpeedKmh,
+    TeuPerTrain,
+    TeuPerYear,
+    TonnesPerTeu,
+    TonnesPerTrain,
+    TonnesPerYear,
+    Tracks,
+    TrainsPerDay,
+    WarmupDays,
+    YardTeu,
+    YardTrains,
+)
 from simulator.scenario.distributions import (
     Cargo,
     Date,
@@ -19,24 +50,21 @@ from simulator.scenario.distributions import (
     Gauge,
     Id,
     NodeKind,
-    NonNegFloat,
-    PositiveFloat,
-    PositiveInt,
 )
 
 
 class Handling(Frozen):
     """What serves trains at a node: parallel slots, handling time, finite yard."""
 
-    slots: PositiveInt = Field(description="parallel tracks, cranes or berths serving trains")
+    slots: Slots = Field(description="parallel tracks, cranes or berths serving trains")
     handling_hours: Distribution = Field(description="time one container train occupies a slot")
     bulk_handling_hours: Distribution | None = Field(
         default=None, description="time one bulk train occupies a slot (default: handling_hours)"
     )
-    yard_trains: PositiveInt | None = Field(
+    yard_trains: YardTrains | None = Field(
         default=None, description="trains that may wait at the node per approach; none: unlimited"
     )
-    yard_teu: PositiveFloat | None = Field(
+    yard_teu: YardTeu | None = Field(
         default=None,
         description="yard size in TEU instead of trains: divided by the node's largest "
         "container train",
@@ -52,8 +80,8 @@ class Handling(Frozen):
 class Port(Frozen):
     """Seaport quay: ships unload at berths with cranes, and the yard feeds train formation."""
 
-    berths: PositiveInt
-    crane_teu_per_hour: PositiveFloat
+    berths: Berths
+    crane_teu_per_hour: CraneTeuPerHour
 
 
 class Node(Frozen):
@@ -68,7 +96,7 @@ class Node(Frozen):
     lat: Annotated[float, Strict(), Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Strict(), Field(ge=-180, le=180)] | None = None
     handling: Handling | None = None
-    exchange_trains_per_day: PositiveFloat | None = Field(
+    exchange_trains_per_day: TrainsPerDay | None = Field(
         default=None, description="border exchange limit, trains a day per direction"
     )
     port: Port | None = None
@@ -91,15 +119,15 @@ class Section(Frozen):
     id: Id | None = None
     from_: Id = Field(alias="from")
     to: Id
-    length_km: PositiveFloat
-    speed_kmh: PositiveFloat | None = None
-    km_per_day: PositiveFloat | None = None
-    tracks: Annotated[int, Strict(), Field(ge=1, le=4)] = 1
-    trains_per_day: PositiveFloat = Field(
+    length_km: LengthKm
+    speed_kmh: SpeedKmh | None = None
+    km_per_day: KmPerDay | None = None
+    tracks: Tracks = 1
+    trains_per_day: TrainsPerDay = Field(
         description="trains a day in each direction; on one track both directions share 2x this"
     )
     gauge_mm: Gauge
-    running_cv: Annotated[float, Strict(), Field(ge=0, le=2)] = 0.0
+    running_cv: RunningCv = 0.0
     opens: Date | None = None
 
     @model_validator(mode="after")
@@ -126,9 +154,9 @@ class TrainType(Frozen):
     id: Id
     cargo: Cargo
     gauge_mm: Gauge
-    teu_per_train: PositiveFloat | None = None
-    tonnes_per_train: PositiveFloat | None = None
-    max_wait_hours: PositiveFloat = Field(
+    teu_per_train: TeuPerTrain | None = None
+    tonnes_per_train: TonnesPerTrain | None = None
+    max_wait_hours: MaxWaitHours = Field(
         default=72.0, description="a train leaves part-full once its oldest lot has waited this"
     )
 
@@ -148,15 +176,15 @@ class Flow(Frozen):
     origin: Id
     destination: Id
     cargo: Cargo
-    teu_per_year: NonNegFloat | None = None
-    tonnes_per_teu: PositiveFloat = 11.0
-    tonnes_per_year: NonNegFloat | None = None
-    lot_teu: PositiveFloat = Field(default=4.0, description="TEU in one booking (container)")
-    lot_tonnes: PositiveFloat = Field(default=500.0, description="tonnes in one consignment")
-    growth_per_year: Annotated[float, Strict(), Field(gt=-1, le=5)] = 0.0
-    seasonality: tuple[NonNegFloat, ...] | None = None
+    teu_per_year: TeuPerYear | None = None
+    tonnes_per_teu: TonnesPerTeu = 11.0
+    tonnes_per_year: TonnesPerYear | None = None
+    lot_teu: LotTeu = Field(default=4.0, description="TEU in one booking (container)")
+    lot_tonnes: LotTonnes = Field(default=500.0, description="tonnes in one consignment")
+    growth_per_year: Growth = 0.0
+    seasonality: tuple[SeasonFactor, ...] | None = None
     route: tuple[Id, ...] | None = Field(default=None, description="node ids; none: shortest")
-    ship_teu_per_call: PositiveFloat | None = Field(
+    ship_teu_per_call: ShipTeu | None = Field(
         default=None, description="at a seaport origin: lots arrive by ships of this many TEU"
     )
 
@@ -243,8 +271,8 @@ class Disruption(Frozen):
     start: Date | None = None
     end: Date | None = None
     capacity_factor: Fraction = Field(default=0.0, description="0 closes, 0.5 halves capacity")
-    mtbf_hours: PositiveFloat | None = None
-    mttr_hours: PositiveFloat | None = None
+    mtbf_hours: MtbfHours | None = None
+    mttr_hours: MttrHours | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -259,6 +287,8 @@ class Disruption(Frozen):
             raise ValueError("a dated disruption needs start and a later end")
         if random_ and (self.mtbf_hours is None or self.mttr_hours is None):
             raise ValueError("random breakdowns need both mtbf_hours and mttr_hours")
+        if 0 < self.capacity_factor < CAPACITY_FACTOR_MIN:
+            raise ValueError(f"capacity_factor is 0 (closed) or at least {CAPACITY_FACTOR_MIN}")
         return self
 
     @property
@@ -273,10 +303,10 @@ class Scenario(Frozen):
     name: str
     description: str = ""
     start_date: Date
-    horizon_years: Annotated[int, Strict(), Field(ge=1, le=100)] = 1
-    seed: Annotated[int, Strict(), Field(ge=0)] = 0
-    replications: PositiveInt = 1
-    warmup_days: NonNegFloat = 0.0
+    horizon_years: HorizonYears = 1
+    seed: Seed = 0
+    replications: Replications = 1
+    warmup_days: WarmupDays = 0.0
     nodes: tuple[Node, ...] = Field(min_length=2)
     sections: tuple[Section, ...] = Field(min_length=1)
     train_types: tuple[TrainType, ...] = Field(min_length=1)

@@ -89,6 +89,13 @@ def _dates(message: str, v: dict[str, Any], loc: tuple) -> Described | None:
         given = _given(v, ("start", "end", "mtbf_hours", "mttr_hours"))
         found = f"got {' and '.join(given)}" if given else "no dates and no breakdown times given"
         return f"{found}; expected either start and end, or mtbf_hours and mttr_hours", loc
+    if "capacity_factor is 0 (closed) or at least" in message:
+        low = message.rsplit(" ", 1)[-1]
+        why = (
+            f"got {number(v.get('capacity_factor'))}; expected 0 (closed) or at least {low}: "
+            "a smaller factor is a closure that lets a train through now and then"
+        )
+        return why, (*loc, "capacity_factor")
     if "need both mtbf_hours and mttr_hours" in message:
         given = _given(v, ("mtbf_hours", "mttr_hours"))
         return f"only {' and '.join(given)} given; expected both mtbf_hours and mttr_hours", loc

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from simulator.scenario.bounds import plain, why_at
 from simulator.scenario.message_words import choice, number, show
 from simulator.scenario.model_paths import (
     DISTRIBUTION_EXAMPLE,
@@ -113,7 +114,10 @@ def describe_error(err: dict[str, Any], loc: tuple[Any, ...], data: Any) -> Desc
         return _wrong_type(value, TYPE_WORDS[kind]), loc
     if kind in BOUND_WORDS:
         bound = next(iter(ctx.values()), "?")
-        return f"got {show(value)}; expected {BOUND_WORDS[kind]} {number(bound)}", loc
+        shown = plain(bound) if isinstance(bound, int | float) else number(bound)
+        text = f"got {show(value)}; expected {BOUND_WORDS[kind]} {shown}"
+        why = why_at(loc)
+        return (f"{text}: {why}" if why else text), loc
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return choice(f"got {show(value)}", str(value), options, quote=False), loc

@@ -19,12 +19,49 @@ PLAIN_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")
 }
 """YAML types a scenario may hold; others (python objects, binary, sets) are refused."""
-MAX_VALUES = 200_000
+MAX_VALUES = 20_000
 """More values than this (anchors and aliases can multiply them) is not a scenario file."""
 MAX_DEPTH = 40
 """Deeper nesting than this is not a scenario (which nests about six deep)."""
-LOADER = yaml.SafeLoader
-"""The pure-Python safe loader: libyaml's is faster but crashes the process on deep nesting."""
+MAX_BYTES = 1_000_000
+"""A scenario file is a few tens of kB; one bigger than this is refused before it is parsed."""
+
+
+class LOADER(yaml.SafeLoader):
+    """The pure-Python safe loader (libyaml's crashes the process on deep nesting) that stops
+    composing at MAX_VALUES nodes or MAX_DEPTH levels, at the line where the limit is passed,
+    so that a huge or deeply nested file costs no more than a scenario to refuse."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.composed = 0
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose one node, counting it and the nesting it sits in."""
+        self.composed += 1
+        self.depth += 1
+        try:
+            if self.composed > MAX_VALUES or self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                what = f"values nested more than {MAX_DEPTH} deep"
+                if self.composed > MAX_VALUES:
+                    what = f"more than {MAX_VALUES} values"
+                raise LimitError(mark.line + 1, f"{what}; expected a plain scenario")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class LimitError(Exception):
+    """A size limit passed while composing, at a line."""
+
+    def __init__(self, line: int, why: str) -> None:
+        super().__init__(why)
+        self.line = line
+        self.why = why
+
+
 TOP = "expected a mapping of keys (name, start_date, nodes, ...)"
 
 
@@ -50,6 +87,8 @@ def parse(text: str, name: str) -> tuple[yaml.Node | None, Any]:
             return None, None
         _check_nodes(loader, node, name)
         return node, loader.construct_document(node)
+    except LimitError as exc:
+        raise ScenarioError([Problem(name, exc.line, "", exc.why)]) from None
     except yaml.MarkedYAMLError as exc:
         raise ScenarioError([_yaml_problem(exc, name)]) from None
     except yaml.reader.ReaderError as exc:
@@ -69,7 +108,16 @@ def parse(text: str, name: str) -> tuple[yaml.Node | None, Any]:
 def _read_text(path: Path) -> str:
     """The file's text, or a problem that says plainly why there is none (and so no line)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # never more, whatever the file's size
+        if len(data) > MAX_BYTES:
+            size = max(path.stat().st_size, len(data)) / 1e6
+            why = (
+                f"the file is {size:.1f} MB; expected a scenario of at most "
+                f"{MAX_BYTES / 1e6:g} MB (scenarios are a few tens of kB)"
+            )
+            raise ScenarioError([Problem(str(path), 0, "", why)])
+        return data.decode("utf-8")
     except FileNotFoundError:
         why = "file not found; expected the path of an existing scenario file"
     except IsADirectoryError:
@@ -86,8 +134,13 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 0
     what = exc.problem or "invalid YAML"
-    if "expected a single document" in what:
-        return Problem(name, line, "", "the file holds several YAML documents; expected one")
+    context = exc.context or ""
+    if "single document" in context or "another document" in what:
+        why = "a second YAML document starts here (after ---); expected one scenario per file"
+        return Problem(name, line, "", why)
+    if "quoted scalar" in context and exc.context_mark is not None:
+        why = "a quote opened here is never closed; expected a closing quote on this line"
+        return Problem(name, exc.context_mark.line + 1, "", why)
     hint = "expected valid YAML (check indentation, colons and brackets here and just above)"
     return Problem(name, line, "", f"YAML syntax error: {what}; {hint}")
 

@@ -34,8 +34,12 @@ def md1_wait(lam: float, service: float) -> float:
     return lam * service**2 / (2 * (1 - rho))
 
 
-def poisson_line(handling: dict | None, tpd: float = 1e6):
-    """a (origin) -> q (tested node) -> b (exit); each lot is one train."""
+def poisson_line(handling: dict | None, tpd: float = 1000.0):
+    """a (origin) -> q (tested node) -> b (exit); each lot is one train.
+
+    The most trains a day a section may carry (1,000, a train every 86 s) barely shapes the
+    arrivals at q: the waits it adds are far below the tolerance.
+    """
     q = node("q", "hub", handling=handling) if handling else node("q", "junction")
     teu = RATE_PER_HOUR * 24 * 365 * 10
     return scenario(

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from simulator.engine.simulation import simulate
 from simulator.errors import ScenarioError
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.model import Scenario
@@ -160,3 +161,96 @@ def test_random_overrides_fail_cleanly(path: str, value: str, workdir: Path) -> 
     file = workdir / "base.yaml"
     file.write_text(SCENARIOS[0].read_text(encoding="utf-8"), encoding="utf-8")
     check_outcome(file, (f"{path}={value}",))
+
+
+EXTREME_FLOATS = [
+    5e-324,  # the smallest subnormal
+    -5e-324,
+    2.2250738585072014e-308,  # the smallest normal
+    1e-300,
+    1e-9,
+    0.0,
+    -0.0,
+    1e9,
+    1e300,
+    1.7976931348623157e308,  # the largest float
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+]
+
+
+def extreme_base() -> dict[str, Any]:
+    """The tutorial for one year, with the numeric keys it lacks (breakdowns, a capacity cut,
+    growth, seasonality, weights, a dated change) so that every kind of number is fuzzed."""
+    data = base(SCENARIOS_BY_NAME["tutorial"])
+    data["horizon_years"] = 1
+    data["changes"] = [
+        {"date": dt.date(2022, 7, 1), "section": "dostyk-aktogay", "set": {"trains_per_day": 16}}
+    ]
+    data["disruptions"] = [
+        {"node": "dostyk", "mtbf_hours": 2000, "mttr_hours": 12},
+        {"section": "dostyk-aktogay", "start": dt.date(2022, 3, 1), "end": dt.date(2022, 3, 9)}
+        | {"capacity_factor": 0.5},
+    ]
+    flow = data["flows"][0]
+    flow.update(growth_per_year=0.05, seasonality=[1.0] * 12, lot_teu=4, tonnes_per_teu=11)
+    data["nodes"][1]["handling"]["handling_hours"] = {
+        "dist": "empirical",
+        "values": [2, 3, 5],
+        "weights": [1, 2, 1],
+    }
+    return data
+
+
+SCENARIOS_BY_NAME = {p.stem: p for p in SCENARIOS}
+EXTREME_BASE = extreme_base()
+
+
+def value_at(data: Any, path: Path_) -> Any:
+    """The value at a key path."""
+    for key in path:
+        data = data[key]
+    return data
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+NUMBER_PATHS = [
+    p
+    for p in paths(EXTREME_BASE)
+    if p != ("horizon_years",) and is_number(value_at(EXTREME_BASE, p))
+]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    changes=st.lists(
+        st.tuples(
+            st.sampled_from(NUMBER_PATHS),
+            st.one_of(st.sampled_from(EXTREME_FLOATS), st.floats(), st.integers(-(2**70), 2**70)),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_extreme_numbers_are_refused_cleanly_or_run(
+    changes: list[tuple[Path_, float]], workdir: Path
+) -> None:
+    """Extreme numbers anywhere: validation raises nothing but ScenarioError, and what it
+    accepts runs a year without error (conservation included)."""
+    data = copy.deepcopy(EXTREME_BASE)
+    for path, number in changes:
+        parent = data
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = number
+    file = workdir / "extreme.yaml"
+    file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    try:
+        scenario = load_scenario(file)
+    except ScenarioError:
+        return
+    simulate(scenario, 0)
