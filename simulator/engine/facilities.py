@@ -27,6 +27,7 @@ class Gate:
         self._rate = trains_per_day
         self._tracks = tracks  # None: one gate per direction (a border exchange)
         self._next_free = {1: 0.0, -1: 0.0}
+        self.bound = {1: 0, -1: 0}  # trains sent towards the gate, not yet admitted (routing)
         # most track counts never change: then the answer is known without a look-up
         self._tracks_vary = tracks is not None and len(tracks.hours) > 1
         self._rate_varies = len(trains_per_day.hours) > 1
@@ -43,11 +44,14 @@ class Gate:
         rate = self._rate.at(hour)
         return 24.0 / (2 * rate if self.is_shared(hour) else rate)
 
-    def admit(self, arrival: float, direction: int) -> tuple[float, float]:
+    def admit(self, arrival: float, direction: int, counted: bool = False) -> tuple[float, float]:
         """Entry hour for a train arriving now, and the headway it occupies; books the slot.
 
-        Returns (inf, 0) when the gate never opens again within its timeline.
+        Returns (inf, 0) when the gate never opens again within its timeline. `counted`: the
+        train was counted as bound for this gate when it was sent (route choice).
         """
+        if counted:
+            self.bound[direction] -= 1
         shared = self.is_shared(arrival)
         free = self._next_free
         nxt = max(free[1], free[-1]) if shared else free[direction]
@@ -66,6 +70,29 @@ class Gate:
         else:
             self._next_free[direction] = entry + gap
         return entry, gap
+
+    def expected_wait(self, now: float, arrival: float, direction: int) -> tuple[float, float]:
+        """Hours a train reaching the gate at `arrival` would wait, and the headway; books nothing.
+
+        The trains already bound for the gate are taken to arrive first, one headway each.
+        """
+        shared = self.is_shared(now)
+        free = self._next_free
+        if shared:
+            nxt, ahead = max(free[1], free[-1]), self.bound[1] + self.bound[-1]
+        else:
+            nxt, ahead = free[direction], self.bound[direction]
+        entry = nxt if nxt > now else now
+        rate = self._rate.at(entry) if self._rate_varies else self._rate.values[0]
+        gap = 24.0 / (2 * rate if shared else rate) if rate > 0 else 24.0
+        entry = max(entry + ahead * gap, arrival)
+        if self._rate_varies:
+            while self._rate.at(entry) <= 0:
+                reopen = self._rate.next_change(entry)
+                if reopen is None:
+                    return float("inf"), gap
+                entry = reopen
+        return entry - arrival, gap
 
 
 class Slots:

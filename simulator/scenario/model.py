@@ -23,6 +23,7 @@ from simulator.scenario.distributions import (
     PositiveFloat,
     PositiveInt,
 )
+from simulator.scenario.route_options import Alternatives, RouteChoice, RouteOption
 
 
 class Handling(Frozen):
@@ -73,6 +74,14 @@ class Node(Frozen):
     )
     port: Port | None = None
     opens: Date | None = None
+    max_queue_trains: PositiveInt | None = Field(
+        default=None,
+        description="dispatch control: trains that may be queued here on arrival; more wait "
+        "at their origin or formation tracks",
+    )
+    corridor: str | None = Field(
+        default=None, description="corridor label; routes through the node report under it"
+    )
 
     @property
     def gauges(self) -> tuple[int, ...]:
@@ -156,6 +165,9 @@ class Flow(Frozen):
     growth_per_year: Annotated[float, Strict(), Field(gt=-1, le=5)] = 0.0
     seasonality: tuple[NonNegFloat, ...] | None = None
     route: tuple[Id, ...] | None = Field(default=None, description="node ids; none: shortest")
+    routes: tuple[RouteOption, ...] | None = Field(
+        default=None, description="alternative routes; none: the k fastest on the network"
+    )
     ship_teu_per_call: PositiveFloat | None = Field(
         default=None, description="at a seaport origin: lots arrive by ships of this many TEU"
     )
@@ -170,6 +182,8 @@ class Flow(Frozen):
             raise ValueError("a bulk flow gives tonnes_per_year, not teu_per_year")
         if self.cargo == "container" and self.tonnes_per_year is not None:
             raise ValueError("a container flow gives teu_per_year and tonnes_per_teu")
+        if self.route is not None and self.routes is not None:
+            raise ValueError("give route or routes, not both")
         return self
 
     @property
@@ -277,6 +291,14 @@ class Scenario(Frozen):
     seed: Annotated[int, Strict(), Field(ge=0)] = 0
     replications: PositiveInt = 1
     warmup_days: NonNegFloat = 0.0
+    route_choice: RouteChoice = Field(
+        default="least_time",
+        description="least_time: each train takes the route of least expected time now; "
+        "fixed: each flow keeps its fastest route (or its first listed one)",
+    )
+    route_alternatives: Alternatives = Field(
+        default=3, description="k: fastest loop-free routes derived for a flow without routes"
+    )
     nodes: tuple[Node, ...] = Field(min_length=2)
     sections: tuple[Section, ...] = Field(min_length=1)
     train_types: tuple[TrainType, ...] = Field(min_length=1)
