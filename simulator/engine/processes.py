@@ -99,7 +99,7 @@ def origin_formation(
         count = queue.released_by(env.now, cap)
         train = w.new_train(fs, ttype, queue.take(count, env.now), route, 0)
         if plan is not None:
-            chooser.send(train, plan)
+            chooser.send(train, plan, env.now)
         env.process(journey(w, train, yard, handle_first=True))
 
 
@@ -130,7 +130,7 @@ def pool_formation(w: World, pool: Pool) -> Proc:
         batch = buffer.take(min(cap, len(buffer)), env.now)
         train = w.new_train(pool.flow, ttype, batch, route, 0)
         if plan is not None:
-            pool.chooser.send(train, plan)
+            pool.chooser.send(train, plan, env.now)
         env.process(journey(w, train, yard, pool.handle_first))
 
 
@@ -233,8 +233,8 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
             if others_due_now(env) or not node.slots.take_free():
                 yield node.slots.request()
             start = env.now
-            if train.counted:
-                node.bound_trains -= 1
+            if train.counted and node.bound:
+                del node.bound[0]
             sampler = node.bulk_handling if cargo else node.handling
             busy = sampler()
             if busy > 0 or others_due_now(env):

@@ -2,15 +2,16 @@
 
 Each train, when formed, takes the route of least expected time: running and handling hours
 plus the waits it would meet now at every gate, exchange and handling node on the way. A FIFO
-gate knows its next free entry; trains already sent towards it but not yet admitted ("bound"
-trains) are added at one headway each, so trains formed in a burst do not all pile onto one
-route. Nodes with `max_queue_trains` hold a train at its origin (or on its formation tracks)
+gate knows its next free entry; trains already sent towards it and expected there first
+("bound" trains) are added at one headway each, so trains formed in a burst do not all pile
+onto one route. Nodes with `max_queue_trains` hold a train at its origin (or on its formation tracks)
 while the queue it would meet there on arrival is longer than the cap.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 
 from simulator.engine.facilities import Gate
@@ -33,6 +34,8 @@ class Step:
     node: NodeState | None  # the node whose handling this is (SLOTS), or whose exchange
     cap: int | None  # max_queue_trains of the node, for steps at a node
     is_node_step: bool
+    mean_h: float = 0.0  # mean handling hours (SLOTS)
+    checks_cap: bool = False  # the cap applies here: a capped step of the first leg
 
 
 @dataclass
@@ -49,6 +52,7 @@ class RoutePlan:
     leg_end: int  # position where the train formed at the start ends (re-formation or end)
     trains: int = 0
     counted: list[Step] = field(default_factory=list)
+    capped: bool = False  # a step of its first leg has a dispatch cap
 
 
 def build_plan(
@@ -77,8 +81,9 @@ def build_plan(
             direction = 1 if nxt == -1 or prev < nxt else -1
             steps.append(Step(i, t, GATE, st.exchange, direction, st, cap, True))
         if visited and st.slots is not None:
-            steps.append(Step(i, t, SLOTS, None, 0, st, cap, True))
-            t += mean_of(st.node.handling.handling_hours)
+            mean_h = mean_of(st.node.handling.handling_hours)
+            steps.append(Step(i, t, SLOTS, None, 0, st, cap, True, mean_h))
+            t += mean_h
         if i + 1 == len(nodes):
             break
         sec = w.section(name, nodes[i + 1])
@@ -86,24 +91,41 @@ def build_plan(
             leg_end = i
         opens = max(opens, sec.capacity.opens_hour)
         direction = 1 if sec.section.from_ == name else -1
-        steps.append(Step(i, t, GATE, sec.gate, direction, None, None, False))
+        # a node's cap counts the trains queued there for the line out of it too
+        steps.append(Step(i, t, GATE, sec.gate, direction, None, cap, False))
         t += sec.section.running_hours
     plan = RoutePlan(nodes, group, share, bias_hours, t, opens, steps, leg_end)
     plan.counted = [s for s in steps if s.at < leg_end or (s.at == leg_end and s.is_node_step)]
+    for s in plan.counted:
+        s.checks_cap = s.cap is not None and (s.at > 0 or not s.is_node_step)
+    plan.capped = any(s.checks_cap for s in plan.counted)
     return plan
 
 
 def expected_wait(step: Step, now: float, arrival: float) -> tuple[float, float]:
     """Hours a train reaching the step at `arrival` would wait, and one train's service hours."""
-    if step.kind == GATE:
-        return step.gate.expected_wait(now, arrival, step.direction)
+    gate = step.gate
+    if gate is not None:
+        gap = gate.fixed_gap
+        if gap is None:
+            return gate.expected_wait(now, arrival, step.direction)
+        free, bound = gate._next_free, gate.bound
+        if gate.always_shared:
+            nxt = free[1] if free[1] > free[-1] else free[-1]
+            ahead = bisect_right(bound[1], arrival) + bisect_right(bound[-1], arrival)
+        else:
+            nxt, ahead = free[step.direction], bisect_right(bound[step.direction], arrival)
+        entry = (nxt if nxt > now else now) + ahead * gap
+        return (entry - arrival if entry > arrival else 0.0), gap
     node = step.node
     slots = node.slots
-    service = mean_of(node.node.handling.handling_hours) / max(slots.servers, 1)
-    if slots.servers <= 0:
-        return math.inf, service
-    ahead = slots.queue_length + slots.users + node.bound_trains - slots.servers + 1
-    return max(0.0, ahead * service - (arrival - now)), service
+    servers = slots.servers
+    if servers <= 0:
+        return math.inf, step.mean_h
+    service = step.mean_h / servers
+    ahead = slots.queue_length + slots.users + bisect_right(node.bound, arrival) - servers + 1
+    wait = ahead * service - (arrival - now)
+    return (wait if wait > 0 else 0.0), service
 
 
 @dataclass
@@ -114,8 +136,15 @@ class Chooser:
     least_time: bool
     sent: int = 0
 
+    def __post_init__(self) -> None:
+        # cheapest first, so the others can stop pricing as soon as they cannot win
+        if self.least_time:
+            self.plans.sort(key=lambda p: p.total_h + p.bias_hours)
+
     def pick(self, now: float) -> tuple[RoutePlan | None, float]:
         """The plan a train formed now takes, or None and the hours to hold it before asking."""
+        if len(self.plans) == 1 and not self.plans[0].capped:
+            return self.plans[0], 0.0  # nothing to choose and nothing to hold for
         bound = self._contract(now)
         candidates = [bound] if bound is not None else self.plans
         best: RoutePlan | None = None
@@ -125,7 +154,7 @@ class Chooser:
             if plan.opens_hour > now and len(candidates) > 1:
                 hold = min(hold, plan.opens_hour - now)
                 continue
-            hours, excess = self.price(plan, now)
+            hours, excess = self.price(plan, now, best_h)
             if excess > 0:
                 hold = min(hold, excess)
                 continue
@@ -147,30 +176,33 @@ class Chooser:
                     worst, gap = plan, owed
         return worst
 
-    def price(self, plan: RoutePlan, now: float) -> tuple[float, float]:
-        """Expected hours to the end of the route, and hours over a dispatch cap (0: none)."""
+    def price(self, plan: RoutePlan, now: float, limit: float = math.inf) -> tuple[float, float]:
+        """Expected hours to the end of the route, and hours over a dispatch cap (0: none).
+
+        Stops early (returning at least `limit`) once the route cannot beat `limit`.
+        """
         waits = 0.0
         excess = 0.0
-        leg_end = plan.leg_end
+        fixed = plan.total_h + plan.bias_hours
         for step in plan.steps:
             wait, service = expected_wait(step, now, now + step.offset_h + waits)
-            if step.cap is not None and step.at <= leg_end and step.at > 0:
+            if step.checks_cap:
                 over = wait - step.cap * service
                 if over > excess:
                     excess = over
             waits += wait
-        return plan.total_h + plan.bias_hours + waits, excess
+            if fixed + waits >= limit:
+                break
+        return fixed + waits, excess
 
-    def send(self, train: Train, plan: RoutePlan) -> None:
+    def send(self, train: Train, plan: RoutePlan, now: float) -> None:
         """Count a train as bound for every facility of its leg, until it passes each."""
         self.sent += 1
         plan.trains += 1
         train.counted = True
         for step in plan.counted:
-            if step.kind == GATE:
-                step.gate.bound[step.direction] += 1
-            else:
-                step.node.bound_trains += 1
+            queue = step.gate.bound[step.direction] if step.kind == GATE else step.node.bound
+            insort(queue, now + step.offset_h)
 
 
 def dispatch(w: World, chooser: Chooser):

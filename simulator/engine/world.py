@@ -167,7 +167,8 @@ class NodeState:
     exchange_resource: int = -1
     berths: Slots | None = None
     berth_resource: int = -1
-    bound_trains: int = 0  # trains sent towards its handling, not yet started (route choice)
+    # expected arrival hours (sorted) of trains sent towards its handling, not yet started
+    bound: list[float] = field(default_factory=list)
 
 
 @dataclass
