@@ -85,13 +85,11 @@ def _nodes(s: Scenario) -> Iterator[Found]:
                 ("nodes", i, "exchange_trains_per_day"),
                 f"an exchange limit on a {node.kind}; expected it only on border nodes",
             )
-        if node.max_queue_trains is not None and (
-            node.handling is None and node.exchange_trains_per_day is None
-        ):
+        if node.max_queue_trains is not None and node.kind == "exit":
             yield (
                 ("nodes", i, "max_queue_trains"),
-                "a queue cap on a node that serves no trains; expected handling or "
-                "exchange_trains_per_day there (the queue is counted at them)",
+                "a queue cap on an exit; expected it on a node trains pass or are handled at "
+                "(the queue is counted at its exchange, handling and lines out)",
             )
         if node.port is not None and node.kind != "seaport":
             yield ("nodes", i, "port"), f"a port on a {node.kind}; expected it only on seaports"
