@@ -246,6 +246,11 @@ def setup_choosers(w: World) -> None:
                 for o in options
             ]
             fs.chooser = Chooser(plans, True)
+    if not capped and all(len(fs.chooser.plans) == 1 for fs in w.flows if fs.chooser):
+        # nothing to choose anywhere: run as with fixed routes, at no cost
+        w.counting = False
+        for fs in w.flows:
+            fs.chooser = None
 
 
 def epoch_chooser(w: World, fs: FlowState, route: tuple[str, ...]) -> Chooser | None:
