@@ -8,6 +8,7 @@ rise and fall during the run (SimPy's Resource cannot change capacity).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 
 import simpy
@@ -27,10 +28,18 @@ class Gate:
         self._rate = trains_per_day
         self._tracks = tracks  # None: one gate per direction (a border exchange)
         self._next_free = {1: 0.0, -1: 0.0}
+        # expected arrival hours (sorted) of trains sent towards the gate, not yet admitted
+        self.bound: dict[int, list[float]] = {1: [], -1: []}
         # most track counts never change: then the answer is known without a look-up
         self._tracks_vary = tracks is not None and len(tracks.hours) > 1
         self._rate_varies = len(trains_per_day.hours) > 1
         self._always_shared = tracks is not None and tracks.values[0] < 2
+        # the headway when neither rate nor tracks ever change (route choice prices it inline)
+        self.fixed_gap: float | None = None
+        if not self._rate_varies and not self._tracks_vary and trains_per_day.values[0] > 0:
+            rate = trains_per_day.values[0]
+            self.fixed_gap = 24.0 / (2 * rate if self._always_shared else rate)
+        self.always_shared = self._always_shared
 
     def is_shared(self, hour: float) -> bool:
         """True where both directions use one track at this hour."""
@@ -43,11 +52,14 @@ class Gate:
         rate = self._rate.at(hour)
         return 24.0 / (2 * rate if self.is_shared(hour) else rate)
 
-    def admit(self, arrival: float, direction: int) -> tuple[float, float]:
+    def admit(self, arrival: float, direction: int, counted: bool = False) -> tuple[float, float]:
         """Entry hour for a train arriving now, and the headway it occupies; books the slot.
 
-        Returns (inf, 0) when the gate never opens again within its timeline.
+        Returns (inf, 0) when the gate never opens again within its timeline. `counted`: the
+        train was counted as bound for this gate when it was sent (route choice).
         """
+        if counted and self.bound[direction]:
+            del self.bound[direction][0]
         shared = self.is_shared(arrival)
         free = self._next_free
         nxt = max(free[1], free[-1]) if shared else free[direction]
@@ -66,6 +78,31 @@ class Gate:
         else:
             self._next_free[direction] = entry + gap
         return entry, gap
+
+    def expected_wait(self, now: float, arrival: float, direction: int) -> tuple[float, float]:
+        """Hours a train reaching the gate at `arrival` would wait, and the headway; books nothing.
+
+        The trains bound for the gate that are expected before `arrival` queue first, one
+        headway each.
+        """
+        shared = self.is_shared(now)
+        free, bound = self._next_free, self.bound
+        if shared:
+            nxt = max(free[1], free[-1])
+            ahead = bisect_right(bound[1], arrival) + bisect_right(bound[-1], arrival)
+        else:
+            nxt, ahead = free[direction], bisect_right(bound[direction], arrival)
+        entry = nxt if nxt > now else now
+        rate = self._rate.at(entry) if self._rate_varies else self._rate.values[0]
+        gap = 24.0 / (2 * rate if shared else rate) if rate > 0 else 24.0
+        entry = max(entry + ahead * gap, arrival)
+        if self._rate_varies:
+            while self._rate.at(entry) <= 0:
+                reopen = self._rate.next_change(entry)
+                if reopen is None:
+                    return float("inf"), gap
+                entry = reopen
+        return entry - arrival, gap
 
 
 class Slots:

@@ -16,6 +16,7 @@ import simpy
 
 from simulator.engine.demand import lot_times
 from simulator.engine.lots import Batch, DemandQueue
+from simulator.engine.routing import Chooser, dispatch, onward_chooser
 from simulator.engine.world import FlowState, Pool, Train, VisitLog, World, visit_log
 from simulator.scenario.model import TrainType
 
@@ -50,9 +51,18 @@ def acquire_yard(w: World, node: str, came_from: str | None) -> Proc:
 
 
 def origin_formation(
-    w: World, fs: FlowState, start_h: float, end_h: float, route: tuple[str, ...]
+    w: World,
+    fs: FlowState,
+    start_h: float,
+    end_h: float,
+    route: tuple[str, ...],
+    chooser: Chooser | None = None,
 ) -> Proc:
-    """Form trains of a flow at its origin from lots released in [start_h, end_h)."""
+    """Form trains of a flow at its origin from lots released in [start_h, end_h).
+
+    With a chooser, each train takes the route it picks, and waits here (its lots still in the
+    origin queue) while dispatch control holds it.
+    """
     env = w.env
     ttype = w.train_type(fs.flow.cargo, route[0], route[1])
     cap = capacity_in_lots(fs, train_size(ttype))
@@ -78,9 +88,18 @@ def origin_formation(
         hold = max(0.0, depart - env.now)
         if hold > 0 or others_due_now(env):
             yield env.timeout(hold)
+        plan = None
+        if chooser is not None:
+            plan = yield from dispatch(w, chooser)
+            if plan is None:
+                return  # held past the horizon: the lots stay in the origin queue
+            route = plan.nodes
+            ttype = w.train_type(fs.flow.cargo, route[0], route[1])
         yard = yield from acquire_yard(w, route[0], None)
         count = queue.released_by(env.now, cap)
         train = w.new_train(fs, ttype, queue.take(count, env.now), route, 0)
+        if plan is not None:
+            chooser.send(train, plan, env.now)
         env.process(journey(w, train, yard, handle_first=True))
 
 
@@ -99,10 +118,19 @@ def pool_formation(w: World, pool: Pool) -> Proc:
             pool.added = env.event()
             yield env.any_of([pool.added, env.timeout(deadline - env.now)])
             continue
+        route, ttype, plan = pool.route, pool.train_type, None
+        if pool.chooser is not None:
+            plan = yield from dispatch(w, pool.chooser)
+            if plan is None:
+                return  # held past the horizon: the lots stay in the pool
+            route = plan.nodes
+            ttype = w.train_type(pool.flow.flow.cargo, route[0], route[1])
         # a formed train waits on the node's formation tracks (its yard for trains formed here)
         yard = yield from acquire_yard(w, pool.node, None)
         batch = buffer.take(min(cap, len(buffer)), env.now)
-        train = w.new_train(pool.flow, pool.train_type, batch, pool.route, 0)
+        train = w.new_train(pool.flow, ttype, batch, route, 0)
+        if plan is not None:
+            pool.chooser.send(train, plan, env.now)
         env.process(journey(w, train, yard, pool.handle_first))
 
 
@@ -115,6 +143,7 @@ def add_to_pool(
     if pool is None:
         ttype = w.train_type(fs.flow.cargo, route[0], route[1])
         pool = Pool(fs, node, route, ttype, handle_first)
+        pool.chooser = onward_chooser(w, fs, route, handle_first)
         w.pools[key] = pool
         w.env.process(pool_formation(w, pool))
     pool.buffer.add(batch, w.env.now)
@@ -159,7 +188,7 @@ def unload_ship(w: World, fs: FlowState, n_lots: int) -> Proc:
         env.now - start,
     )
     fs.in_port_lots -= n_lots
-    route = fs.route_at(arrive)
+    route = fs.chooser.plans[0].nodes if fs.chooser is not None else fs.route_at(arrive)
     add_to_pool(
         w,
         fs,
@@ -192,7 +221,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
         arrive = env.now
         if node.exchange is not None and i > 0:
             direction = 1 if nxt == -1 or prev < nxt else -1
-            entry, gap = node.exchange.admit(env.now, direction)
+            entry, gap = node.exchange.admit(env.now, direction, train.counted)
             if math.isinf(entry):
                 yield env.event()  # closed for good: the train waits past the horizon
             if entry > env.now or others_due_now(env):
@@ -204,6 +233,8 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
             if others_due_now(env) or not node.slots.take_free():
                 yield node.slots.request()
             start = env.now
+            if train.counted and node.bound:
+                del node.bound[0]
             sampler = node.bulk_handling if cargo else node.handling
             busy = sampler()
             if busy > 0 or others_due_now(env):
@@ -239,7 +270,7 @@ def travel(w: World, train: Train, a: str, b: str, yard, log: VisitLog) -> Proc:
     sec = w.section(a, b)
     direction = 1 if sec.section.from_ == a else -1
     arrive = env.now
-    entry, gap = sec.gate.admit(arrive, direction)
+    entry, gap = sec.gate.admit(arrive, direction, train.counted)
     if math.isinf(entry):
         yield env.event()  # the line never reopens: the train waits past the horizon
     if entry > arrive or others_due_now(env):

@@ -24,6 +24,7 @@ from simulator.engine.capacity import (
 from simulator.engine.facilities import Gate, Slots
 from simulator.engine.processes import origin_formation, ship_arrivals, year_end_tally
 from simulator.engine.randomness import Sampler, stream
+from simulator.engine.routing import epoch_chooser, setup_choosers
 from simulator.engine.timeline import StepFunction
 from simulator.engine.world import FlowState, NodeState, RowBuffer, SectionState, World
 from simulator.errors import ConservationError
@@ -50,8 +51,8 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
     cal = Calendar(scenario.start_date, scenario.horizon_years)
     resources: list[ResourceInfo] = []
 
-    def add(name: str, kind: str, node_kind: str = "") -> int:
-        resources.append(ResourceInfo(name, kind, node_kind))
+    def add(name: str, kind: str, node_kind: str = "", group: str = "") -> int:
+        resources.append(ResourceInfo(name, kind, node_kind, group))
         return len(resources) - 1
 
     seed = scenario.seed
@@ -59,7 +60,7 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
     for node, cap in zip(
         scenario.nodes, node_capacities(scenario, cal, replication).values(), strict=True
     ):
-        st = NodeState(node, cap, add(node.id, "node", node.kind))
+        st = NodeState(node, cap, add(node.id, "node", node.kind, node.corridor or ""))
         if node.handling is not None and cap.slots is not None:
             st.slots = Slots(env, cap.slots)
             st.handling = Sampler(
@@ -122,13 +123,18 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
 
 
 def start_processes(w: World) -> None:
-    """Demand, ships and the year-end tally."""
+    """Route choosers, demand, ships and the year-end tally."""
+    setup_choosers(w)
     for fs in w.flows:
         if fs.flow.ship_teu_per_call is not None:
             w.env.process(ship_arrivals(w, fs))
             continue
+        if fs.chooser is not None:  # least time: one formation process over every route
+            lo, hi = fs.epochs[0][0], w.calendar.horizon_hours
+            w.env.process(origin_formation(w, fs, lo, hi, fs.chooser.plans[0].nodes, fs.chooser))
+            continue
         for lo, hi, route in fs.epochs:
-            w.env.process(origin_formation(w, fs, lo, hi, route))
+            w.env.process(origin_formation(w, fs, lo, hi, route, epoch_chooser(w, fs, route)))
     w.env.process(year_end_tally(w))
 
 

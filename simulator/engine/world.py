@@ -10,6 +10,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import simpy
@@ -107,6 +108,7 @@ class FlowState:
     delivered_lots: int = 0
     in_port_lots: int = 0
     queues: list[DemandQueue] = field(default_factory=list)
+    chooser: Any = None  # its routing.Chooser at the origin, when trains choose or are held
 
     def route_at(self, hour: float) -> tuple[str, ...]:
         """The route in force at an hour."""
@@ -126,6 +128,7 @@ class Train:
     lots: Batch
     route: tuple[str, ...]
     position: int
+    counted: bool = False  # counted as bound for the facilities of its leg (route choice)
     teu: float = field(init=False)  # on board; a train's lots never change
     tonnes: float = field(init=False)  # cargo tonnes on board
 
@@ -164,6 +167,8 @@ class NodeState:
     exchange_resource: int = -1
     berths: Slots | None = None
     berth_resource: int = -1
+    # expected arrival hours (sorted) of trains sent towards its handling, not yet started
+    bound: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -177,6 +182,7 @@ class Pool:
     handle_first: bool
     buffer: LotBuffer = field(default_factory=LotBuffer)
     added: simpy.Event | None = None
+    chooser: Any = None  # a routing.Chooser when trains formed here are counted or held
 
 
 @dataclass
@@ -201,6 +207,7 @@ class World:
     backlog: list[tuple[int, int, float, float]] = field(default_factory=list)
     released_months: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
     section_by_pair: dict[tuple[str, str], SectionState] = field(default_factory=dict)
+    counting: bool = False  # trains are counted as bound (route choice or dispatch control)
 
     def section(self, a: str, b: str) -> SectionState:
         """The section joining two nodes."""

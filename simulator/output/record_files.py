@@ -167,7 +167,7 @@ def _meta(run: RunResult) -> dict[str, Any]:
         "warmup_hours": run.warmup_hours,
         "nodes": list(run.nodes),
         "flows": list(run.flows),
-        "resources": [[r.name, r.kind, r.node_kind] for r in run.resources],
+        "resources": [[r.name, r.kind, r.node_kind, r.group] for r in run.resources],
         "released": {k: a.tolist() for k, a in run.released.items()},
         "backlog": {k: a.tolist() for k, a in run.backlog.items()},
         "capacity": [[c.resource, c.year, c.capacity_hours, c.closed_hours] for c in run.capacity],

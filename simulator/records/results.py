@@ -59,6 +59,7 @@ class ResourceInfo:
     name: str
     kind: str  # one of RESOURCE_KINDS
     node_kind: str = ""  # for nodes, exchanges and berths: seaport, border, hub, junction, exit
+    group: str = ""  # for nodes: the node's corridor label, for the yearly route-group rows
 
 
 @dataclass(frozen=True)

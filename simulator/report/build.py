@@ -2,7 +2,7 @@
 
 Table columns (every table is a `simulator.tables.Table`):
   yearly:         replication, year, kind, name, direction, tonnes, teu, trains
-                  kind in border | node | section | flow | total; direction 'a>b' (previous node >
+                  kind in border | node | section | group | flow | total; direction 'a>b' (previous node >
                   next node, or from > to for a section) or 'both' (the sum over directions);
                   '*' stands for a train formed at, or ending at, the node; trains is empty for
                   flow and total rows (they count delivered lots, not trains); total is named 'all'

@@ -18,7 +18,7 @@ from simulator.report.tables import Table
 
 YEARLY_COLUMNS = ("replication", "year", "kind", "name", "direction", "tonnes", "teu", "trains")
 CELL_COLUMNS = YEARLY_COLUMNS[1:]
-YEARLY_KINDS = ("border", "node", "section", "flow", "total")
+YEARLY_KINDS = ("border", "node", "section", "group", "flow", "total")
 TOTAL_NAME = "all"
 NO_NODE = "*"
 
@@ -29,6 +29,7 @@ Cells = dict[Key, tuple[float, float, float]]
 def entity_order(run: RunResult) -> tuple[tuple[str, str], ...]:
     """(kind, name) of every yearly entity in report order: resources, then flows, then total."""
     order = [(kind, r.name) for r in run.resources for kind in yearly_kinds(r)]
+    order += [("group", g) for g in dict.fromkeys(r.group for r in run.resources if r.group)]
     order += [("flow", name) for name in run.flows]
     return (*order, ("total", TOTAL_NAME))
 
@@ -43,6 +44,7 @@ def yearly_kinds(info: ResourceInfo) -> tuple[str, ...]:
 def yearly_cells(run: RunResult, years: Periods) -> Table:
     """One replication's (year, kind, name, direction) -> tonnes, TEU, trains, as table rows."""
     cells = _visit_cells(run, years)
+    cells.update(_group_cells(run, years))
     cells.update(_flow_cells(run, years))
     return Table(CELL_COLUMNS, tuple((*key, *value) for key, value in cells.items()))
 
@@ -105,6 +107,26 @@ def _cell(sums: tuple[np.ndarray, np.ndarray, np.ndarray], i: int) -> tuple[floa
 
 def _node_name(run: RunResult, index: int) -> str:
     return run.nodes[index] if index >= 0 else NO_NODE
+
+
+def _group_cells(run: RunResult, years: Periods) -> Cells:
+    """Per corridor label and year: the traffic through the nodes that carry the label."""
+    labels = sorted({r.group for r in run.resources if r.group})
+    if not labels:
+        return {}
+    n_years = len(years)
+    of = np.array([labels.index(r.group) if r.group else -1 for r in run.resources] + [-1])
+    v = run.visits
+    yi = years.index(v["end_h"])
+    g = of[v["resource"].astype(np.int64)]
+    ok = (yi >= 0) & (g >= 0)
+    key = g[ok] * n_years + yi[ok]
+    sums = grouped_totals(key, len(labels) * n_years, v["tonnes"][ok], v["teu"][ok])
+    return {
+        (year, "group", label, "both"): _cell(sums, k * n_years + y)
+        for k, label in enumerate(labels)
+        for y, (year, _) in enumerate(years.labels)
+    }
 
 
 def _flow_cells(run: RunResult, years: Periods) -> Cells:

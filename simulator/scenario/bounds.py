@@ -104,6 +104,15 @@ YARD_TRAINS = Bound(
 YARD_TEU = Bound(
     1, 1_000_000, "a yard holds at least 1 TEU, and the largest hold a few hundred thousand"
 )
+QUEUE_TRAINS = Bound(
+    1,
+    10_000,
+    "at least 1 train may queue for a node, and a cap of more than 10,000 is no cap: leave it out",
+    whole=True,
+)
+ROUTE_ALTERNATIVES = Bound(
+    1, 10, "a flow weighs 1 to 10 routes, and the 10th fastest is never worth a train", whole=True
+)
 BERTHS = Bound(1, 100, "a port has 1 to 100 container berths", whole=True)
 CRANE_TEU_PER_HOUR = Bound(1, 2_000, "a berth unloads 1 to 2,000 TEU an hour")
 
@@ -165,6 +174,9 @@ BY_KEY: dict[str, Bound] = {
     "slots": SLOTS,
     "yard_trains": YARD_TRAINS,
     "yard_teu": YARD_TEU,
+    "max_queue_trains": QUEUE_TRAINS,
+    "route_alternatives": ROUTE_ALTERNATIVES,
+    "bias_hours": HOURS,
     "berths": BERTHS,
     "crane_teu_per_hour": CRANE_TEU_PER_HOUR,
     "teu_per_train": TEU_PER_TRAIN,
@@ -217,6 +229,8 @@ RunningCv = RUNNING_CV.field()
 Slots = SLOTS.field()
 YardTrains = YARD_TRAINS.field()
 YardTeu = YARD_TEU.field()
+QueueTrains = QUEUE_TRAINS.field()
+RouteAlternatives = ROUTE_ALTERNATIVES.field()
 Berths = BERTHS.field()
 CraneTeuPerHour = CRANE_TEU_PER_HOUR.field()
 TeuPerTrain = TEU_PER_TRAIN.field()

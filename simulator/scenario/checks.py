@@ -86,6 +86,12 @@ def _nodes(s: Scenario) -> Iterator[Found]:
                 ("nodes", i, "exchange_trains_per_day"),
                 f"an exchange limit on a {node.kind}; expected it only on border nodes",
             )
+        if node.max_queue_trains is not None and node.kind == "exit":
+            yield (
+                ("nodes", i, "max_queue_trains"),
+                "a queue cap on an exit; expected it on a node trains pass or are handled at "
+                "(the queue is counted at its exchange, handling and lines out)",
+            )
         if node.port is not None and node.kind != "seaport":
             yield ("nodes", i, "port"), f"a port on a {node.kind}; expected it only on seaports"
 
@@ -139,6 +145,9 @@ def _flows(s: Scenario) -> Iterator[Found]:
                 )
         if bad_end:
             continue
+        if flow.routes is not None:
+            yield from _routes(s, i, ids)
+            continue
         if flow.route is None:
             if shortest_route(graph, flow.origin, flow.destination) is None:
                 yield (
@@ -152,11 +161,37 @@ def _flows(s: Scenario) -> Iterator[Found]:
         yield from _route(s, i, flow.route, flow.origin, flow.destination, ids)
 
 
+def _routes(s: Scenario, i: int, ids: list[str]) -> Iterator[Found]:
+    """Listed alternatives: each a valid route (only the first must be open at the start)."""
+    flow = s.flows[i]
+    for j, option in enumerate(flow.routes or ()):
+        where = ("flows", i, "routes", j, "nodes")
+        yield from _route(
+            s, i, option.nodes, flow.origin, flow.destination, ids, where, later_ok=j > 0
+        )
+    total = sum(o.share or 0.0 for o in flow.routes or ())
+    if total > 1 + 1e-9:
+        yield (
+            ("flows", i, "routes"),
+            f"the shares add up to {total:g}; expected at most 1 (the rest of the trains choose)",
+        )
+
+
 def _route(
-    s: Scenario, i: int, route: tuple[str, ...], origin: str, destination: str, ids: list[str]
+    s: Scenario,
+    i: int,
+    route: tuple[str, ...],
+    origin: str,
+    destination: str,
+    ids: list[str],
+    where: tuple = (),
+    later_ok: bool = False,
 ) -> Iterator[Found]:
-    """A given route: known nodes, from origin to destination, joined by sections open at start."""
-    where = ("flows", i, "route")
+    """A given route: known nodes, from origin to destination, joined by sections open at start.
+
+    `later_ok`: an alternative that trains take only once its parts open (listed routes).
+    """
+    where = where or ("flows", i, "route")
     if not route:
         yield where, "got an empty route; expected node ids from origin to destination, or no route"
         return
@@ -176,7 +211,7 @@ def _route(
         yield where, f"the route visits {twice[0]!r} twice; expected each node once"
     for j, name in enumerate(route):
         opens = s.node(name).opens
-        if opens is not None and opens > s.start_date:
+        if opens is not None and opens > s.start_date and not later_ok:
             yield (
                 (*where, j),
                 f"node {name!r} opens on {opens}, after the start; leave route out so the flow "
@@ -190,7 +225,7 @@ def _route(
                 f"route is not connected: no section joins {a!r} and {b!r}; expected a section "
                 "between each pair of neighbours in the route",
             )
-        elif sec.opens is not None and sec.opens > s.start_date:
+        elif sec.opens is not None and sec.opens > s.start_date and not later_ok:
             yield (
                 (*where, j + 1),
                 (

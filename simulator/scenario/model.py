@@ -23,6 +23,7 @@ from simulator.scenario.bounds import (
     MaxWaitHours,
     MtbfHours,
     MttrHours,
+    QueueTrains,
     Replications,
     RunningCv,
     SeasonFactor,
@@ -51,6 +52,7 @@ from simulator.scenario.distributions import (
     Id,
     NodeKind,
 )
+from simulator.scenario.route_options import Alternatives, RouteChoice, RouteOption
 
 
 class Handling(Frozen):
@@ -101,6 +103,14 @@ class Node(Frozen):
     )
     port: Port | None = None
     opens: Date | None = None
+    max_queue_trains: QueueTrains | None = Field(
+        default=None,
+        description="dispatch control: trains that may be queued here on arrival; more wait "
+        "at their origin or formation tracks",
+    )
+    corridor: str | None = Field(
+        default=None, description="corridor label; routes through the node report under it"
+    )
 
     @property
     def gauges(self) -> tuple[int, ...]:
@@ -184,6 +194,9 @@ class Flow(Frozen):
     growth_per_year: Growth = 0.0
     seasonality: tuple[SeasonFactor, ...] | None = None
     route: tuple[Id, ...] | None = Field(default=None, description="node ids; none: shortest")
+    routes: tuple[RouteOption, ...] | None = Field(
+        default=None, description="alternative routes; none: the k fastest on the network"
+    )
     ship_teu_per_call: ShipTeu | None = Field(
         default=None, description="at a seaport origin: lots arrive by ships of this many TEU"
     )
@@ -198,6 +211,8 @@ class Flow(Frozen):
             raise ValueError("a bulk flow gives tonnes_per_year, not teu_per_year")
         if self.cargo == "container" and self.tonnes_per_year is not None:
             raise ValueError("a container flow gives teu_per_year and tonnes_per_teu")
+        if self.route is not None and self.routes is not None:
+            raise ValueError("give route or routes, not both")
         return self
 
     @property
@@ -307,6 +322,14 @@ class Scenario(Frozen):
     seed: Seed = 0
     replications: Replications = 1
     warmup_days: WarmupDays = 0.0
+    route_choice: RouteChoice = Field(
+        default="least_time",
+        description="least_time: each train takes the route of least expected time now; "
+        "fixed: each flow keeps its fastest route (or its first listed one)",
+    )
+    route_alternatives: Alternatives = Field(
+        default=3, description="k: fastest loop-free routes derived for a flow without routes"
+    )
     nodes: tuple[Node, ...] = Field(min_length=2)
     sections: tuple[Section, ...] = Field(min_length=1)
     train_types: tuple[TrainType, ...] = Field(min_length=1)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
 
 from simulator.scenario.model import Scenario, Section
+from simulator.scenario.route_options import RouteOption
 
 
 def is_open(opens: dt.date | None, on: dt.date) -> bool:
@@ -66,9 +68,47 @@ def route_epochs(scenario: Scenario, flow_id: str) -> list[RouteEpoch]:
     flow = next(f for f in scenario.flows if f.id == flow_id)
     if flow.route is not None:
         return [RouteEpoch(scenario.start_date, flow.route)]
+    if flow.routes is not None:  # under fixed choice: the first listed route
+        return [RouteEpoch(scenario.start_date, flow.routes[0].nodes)]
     epochs: list[RouteEpoch] = []
     for day in [scenario.start_date, *opening_dates(scenario)]:
         route = shortest_route(build_graph(scenario, day), flow.origin, flow.destination)
         if route is not None and (not epochs or epochs[-1].route != route):
             epochs.append(RouteEpoch(day, route))
     return epochs
+
+
+def fastest_routes(graph: nx.Graph, origin: str, destination: str, k: int) -> list[tuple[str, ...]]:
+    """Up to k loop-free paths in order of running hours (none where not connected)."""
+    if origin not in graph or destination not in graph:
+        return []
+    try:
+        paths = nx.shortest_simple_paths(graph, origin, destination, weight="hours")
+        return [tuple(p) for p in itertools.islice(paths, k)]
+    except nx.NetworkXNoPath:
+        return []
+
+
+def route_options(scenario: Scenario, flow_id: str) -> tuple[RouteOption, ...]:
+    """The routes a flow chooses among: its listed ones, its one given route, or the k fastest.
+
+    The k fastest are found on the whole network, lines that open later included: a train
+    takes such a route only once every part of it is open.
+    """
+    flow = next(f for f in scenario.flows if f.id == flow_id)
+    if flow.routes is not None:
+        return flow.routes
+    if flow.route is not None:
+        return (RouteOption(nodes=flow.route),)
+    paths = fastest_routes(
+        build_graph(scenario), flow.origin, flow.destination, scenario.route_alternatives
+    )
+    return tuple(RouteOption(nodes=p) for p in paths)
+
+
+def route_group(scenario: Scenario, option: RouteOption) -> str:
+    """The option's group label: its own, else the first corridor label of a node on it."""
+    if option.group is not None:
+        return option.group
+    labels = {n.id: n.corridor for n in scenario.nodes if n.corridor}
+    return next((labels[n] for n in option.nodes if n in labels), "")

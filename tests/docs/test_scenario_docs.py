@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 import simulator.scenario.distributions as distributions
 import simulator.scenario.model as model
+import simulator.scenario.route_options as route_options
 from simulator.cli import main
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -30,6 +31,7 @@ SECTIONS = {
     "Section": "## sections",
     "TrainType": "## train_types",
     "Flow": "## flows",
+    "RouteOption": "### routes",
     "Change": "## changes",
     "Disruption": "## disruptions",
     "Fixed": "## Distributions",
@@ -45,7 +47,7 @@ def models() -> list[type[BaseModel]]:
     """Every scenario model class defined in simulator/scenario/model.py and distributions.py."""
     return [
         cls
-        for module in (model, distributions)
+        for module in (model, distributions, route_options)
         for _, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, BaseModel)
         and cls.__module__ == module.__name__
