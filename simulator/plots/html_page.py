@@ -97,14 +97,30 @@ def crossing_table(report: Report) -> str:
 
 
 def bottleneck_table(report: Report) -> str:
-    """The busiest resource of each year and its mean utilisation."""
+    """Each year's resources that made trains wait longest, with their utilisation."""
     body = [
-        [str(r["year"]), str(r["resource"]), str(r["kind"]), _percent(r["utilisation_mean"])]
+        [
+            str(r["year"]),
+            str(r["rank"]),
+            str(r["resource"]),
+            str(r["kind"]),
+            _number(r["wait_train_hours_mean"]),
+            _percent(r["wait_share"]),
+            _percent(r["utilisation_mean"]),
+        ]
         for r in report.bottlenecks
     ]
     return html_table(
-        "Bottleneck per year (the resource with the highest mean utilisation)",
-        ["Year", "Resource", "Kind", "Utilisation"],
+        "Bottlenecks per year (ranked by train-hours of waiting, mean over replications)",
+        [
+            "Year",
+            "Rank",
+            "Resource",
+            "Kind",
+            "Waiting (train-h)",
+            "Share of waiting",
+            "Utilisation",
+        ],
         body,
         "bottlenecks",
     )

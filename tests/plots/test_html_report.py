@@ -104,7 +104,8 @@ def test_crossing_table_has_the_means_and_confidence_intervals(written):
 
 def test_bottleneck_and_flow_tables_are_present(written):
     _, page = written
-    assert page.tables["bottlenecks"][1] == ["2022", "dostyk-aktogay", "section", "95%"]
+    row = ["2022", "1", "dostyk-aktogay", "section", "1,200", "60%", "95%"]
+    assert page.tables["bottlenecks"][1] == row
     flows = page.tables["flows"]
     assert flows[0][:3] == ["Flow", "Year", "Released (t)"]
     assert {(r[0], r[1]) for r in flows[1:]} == {
