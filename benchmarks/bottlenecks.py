@@ -4,7 +4,7 @@
     python benchmarks/bottlenecks.py --squeeze --replications 1 --only all-upgrades   # a quick look
 
 Each scenario's yearly tables (report.bottlenecks, report.resources, report.flows) are reduced to
-one row a year: the busiest resource, the four published limits that take turns binding, and
+one row a year: the bottleneck (most train-hours of waiting), the four published limits that take turns binding, and
 what was delivered and left waiting. `--squeeze` runs 2022 and a 2023 that carries 2027's demand
 with every dated change already in place: the same story in a tenth of the time (the tests use it).
 """
@@ -78,9 +78,9 @@ class YearRow:
     """One year of one scenario, averaged over replications."""
 
     year: int
-    busiest: str
+    busiest: str  # the first-ranked bottleneck: most train-hours of waiting
+    busiest_waiting_h: float  # train-hours of waiting there in the year
     busiest_utilisation: float
-    busiest_wait_h: float
     watched: tuple[tuple[float, float], ...]  # (utilisation, mean wait hours) per WATCHED
     dostyk_out_mt: float
     dostyk_in_mt: float
@@ -92,7 +92,7 @@ def year_rows(report: Report) -> list[YearRow]:
     """The per-year summary of a report (means over its replications)."""
     rows = []
     reps = report.replications
-    for b in report.bottlenecks:
+    for b in report.bottlenecks.where(rank=1):
         year = b["year"]
         res = report.resources.where(year=year)
         watched = tuple(_mean_of(res.where(resource=name)) for name, _ in WATCHED)
@@ -102,8 +102,8 @@ def year_rows(report: Report) -> list[YearRow]:
             YearRow(
                 year,
                 b["resource"],
+                b["wait_train_hours_mean"],
                 b["utilisation_mean"],
-                b["wait_mean_h"],
                 watched,
                 _tonnes(dostyk, DOSTYK_OUT),
                 _tonnes(dostyk, DOSTYK_IN),
@@ -136,7 +136,7 @@ def hours_text(hours: float) -> str:
 
 
 def busiest_story(rows: Sequence[YearRow]) -> str:
-    """'A (2022–2025), then B (2026–2029)': the busiest resource and the years it stays so."""
+    """'A (2022–2025), then B (2026–2029)': the bottleneck and the years it stays so."""
     spans: list[list] = []
     for row in rows:
         if spans and spans[-1][0] == row.busiest:
@@ -153,18 +153,19 @@ def scenario_table(label: str, rows: Sequence[YearRow], replications: int) -> st
     lines = [
         f"### {label}",
         "",
-        f"Busiest resource: {busiest_story(rows)}. Means of {replications} replication"
-        f"{'s' if replications > 1 else ''}; each limit as utilisation · mean wait.",
+        f"Bottleneck: {busiest_story(rows)}. Means of {replications} replication"
+        f"{'s' if replications > 1 else ''}; the bottleneck as train-hours of waiting · "
+        "utilisation, each limit as utilisation · mean wait.",
         "",
-        f"| year | busiest resource | {head} | Dostyk out of · into China Mt | delivered Mt "
+        f"| year | bottleneck | {head} | Dostyk out of · into China Mt | delivered Mt "
         "| waiting at year end Mt |",
         "|---|---|" + "---|" * len(WATCHED) + "---|---|---|",
     ]
     for r in rows:
         cells = " | ".join(f"{u:.2f} · {hours_text(w)}" for u, w in r.watched)
         lines.append(
-            f"| {r.year} | `{r.busiest}` {r.busiest_utilisation:.2f} · "
-            f"{hours_text(r.busiest_wait_h)} | {cells} | {r.dostyk_out_mt:.1f} · "
+            f"| {r.year} | `{r.busiest}` {r.busiest_waiting_h:,.0f} train-h · "
+            f"{r.busiest_utilisation:.2f} | {cells} | {r.dostyk_out_mt:.1f} · "
             f"{r.dostyk_in_mt:.1f} | {r.delivered_mt:.1f} "
             f"| {r.waiting_mt:.1f} |"
         )

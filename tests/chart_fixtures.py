@@ -10,7 +10,7 @@ import numpy as np
 
 from simulator.report.build import CONSERVATION_COLUMNS, YEARLY_COLUMNS, Report, summarise
 from simulator.report.flow_tables import FLOW_COLUMNS
-from simulator.report.resource_tables import RESOURCE_COLUMNS
+from simulator.report.resource_tables import BOTTLENECK_COLUMNS, RESOURCE_COLUMNS
 from simulator.report.tables import Table
 
 NODES = (
@@ -110,8 +110,8 @@ def make_report(
         queues=Table.from_records(("replication", "hour", "resource", "queue_trains"), queues),
         transit=Table.from_records(("replication", "flow", "transit_days"), transit),
         bottlenecks=Table(
-            ("year", "resource", "kind", "utilisation_mean", "wait_mean_h"),
-            tuple((y, "dostyk-aktogay", "section", 0.95, 9.5) for y in years),
+            BOTTLENECK_COLUMNS,
+            tuple((y, 1, "dostyk-aktogay", "section", 1200.0, 0.6, 0.95, 3.0, 0.0) for y in years),
         ),
         network_nodes=Table(("id", "name", "kind", "lat", "lon"), nodes),
         network_sections=Table(
@@ -189,11 +189,15 @@ def _resource(rep: int, year: int, name: str, kind: str, u: float) -> dict:
         "resource": name,
         "kind": kind,
         "utilisation": u,
+        "utilisation_forward": u,
+        "utilisation_backward": u / 2,
         "wait_mean_h": 10 * u,
+        "wait_train_hours": 3000 * 10 * u,
         "wait_p95_h": 30 * u,
         "queue_mean": 5 * u,
         "queue_max": 20 * u,
         "trains": 3000,
+        "trains_open": 0,
         "hours_closed": 0.0,
         "busy_hours": 8760.0 * u,
         "capacity_hours": 8760.0,

@@ -23,18 +23,23 @@ RESOURCES = (
     ResourceInfo("dostyk", "node", "border"),
     ResourceInfo("urumqi-dostyk", "section"),
     ResourceInfo("dostyk-exchange", "exchange", "border"),
+    ResourceInfo("dostyk-aktogay", "section"),
 )
 HOURS_2022 = 8760.0
 HOURS_2023 = 8760.0
 
 # resource, prev, next, train, cargo, arrive_h, start_h, end_h, busy_h, teu, tonnes
+# (a border crossing counts a train when it enters the section beyond: the rows leaving dostyk)
 VISITS = [
     (0, 1, 3, 1, 0, 100.0, 102.0, 107.0, 5.0, 100.0, 1100.0),
     (1, 1, 2, 1, 0, 50.0, 50.0, 60.0, 0.8, 100.0, 1100.0),
     (2, 1, 3, 1, 0, 107.0, 107.0, 107.0, 1.7, 100.0, 1100.0),
-    # crosses midnight of 31 December 2022: counted in 2023, where it leaves the node
+    (3, 2, 3, 1, 0, 107.0, 107.0, 115.0, 0.8, 100.0, 1100.0),
+    # crosses midnight of 31 December 2022: counted in 2023, where it leaves the crossing
     (0, 1, 3, 2, 0, 8750.0, 8755.0, 8765.0, 10.0, 90.0, 1000.0),
+    (3, 2, 3, 2, 0, 8765.0, 8765.0, 8775.0, 0.8, 90.0, 1000.0),
     (0, 3, 1, 3, 1, 9000.0, 9010.0, 9018.0, 8.0, 0.0, 3000.0),
+    (1, 2, 1, 3, 1, 9018.0, 9018.0, 9030.0, 0.8, 0.0, 3000.0),
 ]
 # flow, released_h, delivered_h, teu, tonnes, formation_wait_h
 LOTS = [
@@ -63,6 +68,7 @@ def toy_run(
 ) -> RunResult:
     """A two-year run (2022-2023) through Dostyk with a few trains and lots."""
     visits = VISITS if visits is None else visits
+    visits = [(*v, True) if len(v) == len(VISIT_COLUMNS) - 1 else v for v in visits]  # completed
     lots = LOTS if lots is None else lots
     capacity = tuple(
         CapacityYear(r, year, hours, closed)
@@ -71,6 +77,7 @@ def toy_run(
             (0, dostyk_capacity_hours, 0.0),
             (1, 30 * HOURS_2022, 12.0 if year == 2022 else 0.0),
             (2, HOURS_2022, 0.0),
+            (3, 30 * HOURS_2022, 0.0),
         )
     )
     balances = (

@@ -222,14 +222,17 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
         if node.exchange is not None and i > 0:
             direction = 1 if nxt == -1 or prev < nxt else -1
             entry, gap = node.exchange.admit(env.now, direction, train.counted)
+            train.at = (node.exchange_resource, prev, nxt, arrive, entry, gap)
             if math.isinf(entry):
                 yield env.event()  # closed for good: the train waits past the horizon
             if entry > env.now or others_due_now(env):
                 yield env.timeout(entry - env.now)
             log(node.exchange_resource, prev, nxt, arrive, entry, entry, gap)
+            arrive = env.now  # the node's own queue starts past the exchange
         start = end = env.now
         busy = 0.0
         if node.slots is not None:
+            train.at = (node.resource, prev, nxt, arrive, math.inf, 0.0)
             if others_due_now(env) or not node.slots.take_free():
                 yield node.slots.request()
             start = env.now
@@ -237,6 +240,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
                 del node.bound[0]
             sampler = node.bulk_handling if cargo else node.handling
             busy = sampler()
+            train.at = (node.resource, prev, nxt, arrive, start, busy)
             if busy > 0 or others_due_now(env):
                 yield env.timeout(busy)
             node.slots.release()
@@ -264,17 +268,22 @@ def travel(w: World, train: Train, a: str, b: str, yard, log: VisitLog) -> Proc:
     """Wait for room in b's yard, then for the section's gate, then run to b.
 
     The train keeps its yard slot at a until it enters the section; returns its slot at b.
+    Its visit to the section is noted on the train at each wait (see `World.record_open_visits`).
     """
     env = w.env
-    next_yard = yield from acquire_yard(w, b, a)
     sec = w.section(a, b)
+    ia, ib = w.node_index[a], w.node_index[b]
+    arrive = env.now  # its wait at the section includes waiting for room in b's yard
+    train.at = (sec.resource, ia, ib, arrive, math.inf, 0.0)
+    next_yard = yield from acquire_yard(w, b, a)
     direction = 1 if sec.section.from_ == a else -1
-    arrive = env.now
-    entry, gap = sec.gate.admit(arrive, direction, train.counted)
+    ready = env.now
+    entry, gap = sec.gate.admit(ready, direction, train.counted)
+    train.at = (sec.resource, ia, ib, arrive, entry, gap)
     if math.isinf(entry):
         yield env.event()  # the line never reopens: the train waits past the horizon
-    if entry > arrive or others_due_now(env):
-        yield env.timeout(entry - arrive)
+    if entry > ready or others_due_now(env):
+        yield env.timeout(entry - ready)
     if yard is not None:
         yard.release()
     kmh = sec.fixed_kmh
@@ -284,7 +293,7 @@ def travel(w: World, train: Train, a: str, b: str, yard, log: VisitLog) -> Proc:
     if sec.noise is not None:
         running *= sec.noise()
     yield env.timeout(running)
-    log(sec.resource, w.node_index[a], w.node_index[b], arrive, entry, env.now, gap)
+    log(sec.resource, ia, ib, arrive, entry, env.now, gap)
     return next_yard
 
 

@@ -187,7 +187,7 @@ def capacity_table(w: World, resources: list[ResourceInfo]) -> tuple[CapacityYea
             for year, total, closed in integrate_years(
                 cap.exchange_per_day, cal, lambda v, _h: 2.0 if v > 0 else 0.0, cap.opens_hour
             ):
-                rows.append(CapacityYear(st.exchange_resource, year, total, closed))
+                rows.append(CapacityYear(st.exchange_resource, year, total, closed, total / 2))
         if st.berths is not None:
             for year, total, closed in integrate_years(
                 StepFunction.constant(st.node.port.berths), cal, servers, cap.opens_hour
@@ -195,13 +195,20 @@ def capacity_table(w: World, resources: list[ResourceInfo]) -> tuple[CapacityYea
                 rows.append(CapacityYear(st.berth_resource, year, total, closed))
     for sec in w.sections.values():
         gate = sec.gate
-        for year, total, closed in integrate_years(
+        years = integrate_years(
             sec.capacity.trains_per_day,
             cal,
             lambda v, h, g=gate: 0.0 if v <= 0 else (1.0 if g.is_shared(h) else 2.0),
             sec.capacity.opens_hour,
-        ):
-            rows.append(CapacityYear(sec.resource, year, total, closed))
+        )
+        own = integrate_years(  # hours in which each direction has a track of its own
+            sec.capacity.trains_per_day,
+            cal,
+            lambda v, h, g=gate: 0.0 if v <= 0 or g.is_shared(h) else 1.0,
+            sec.capacity.opens_hour,
+        )
+        for (year, total, closed), (_, per_direction, _) in zip(years, own, strict=True):
+            rows.append(CapacityYear(sec.resource, year, total, closed, per_direction))
     return tuple(rows)
 
 
@@ -240,6 +247,7 @@ def simulate(
     w, resources = build_world(scenario, replication)
     start_processes(w)
     events = run_until(w.env, w.calendar.horizon_hours, progress)
+    w.record_open_visits(w.calendar.horizon_hours)
     flow_balances = balances(w)
     broken = [b for b in flow_balances if not b.passed]
     if broken:

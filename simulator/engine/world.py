@@ -87,6 +87,7 @@ def visit_log(visits: RowBuffer, train: int, cargo: int, teu: float, tonnes: flo
                 busy_h,
                 teu,
                 tonnes,
+                True,
             )
         )
         if len(rows) >= ROW_BLOCK:
@@ -131,6 +132,9 @@ class Train:
     counted: bool = False  # counted as bound for the facilities of its leg (route choice)
     teu: float = field(init=False)  # on board; a train's lots never change
     tonnes: float = field(init=False)  # cargo tonnes on board
+    # the visit in progress: (resource, from node, to node, arrive, start, busy hours); start
+    # is inf until service begins. Set before each wait, so the run's end can record it.
+    at: tuple[int, int, int, float, float, float] | None = None
 
     def __post_init__(self) -> None:
         self.teu = len(self.lots) * self.flow.teu_per_lot
@@ -238,6 +242,24 @@ class World:
         train = Train(self.next_train, flow, ttype, lots, route, position)
         self.live[train.number] = train
         return train
+
+    def record_open_visits(self, horizon_h: float) -> None:
+        """Record, as not completed, the visit each train on the network is in at the horizon.
+
+        A queued train's visit starts and ends at the horizon; one in service keeps its start,
+        ends at the horizon and counts the capacity it used before it.
+        """
+        for train in self.live.values():
+            if train.at is None:
+                continue
+            resource, prev, nxt, arrive, start, busy = train.at
+            start = min(start, horizon_h)
+            busy = min(busy, max(0.0, horizon_h - start))
+            cargo = 0 if train.flow.flow.cargo == "container" else 1
+            self.visits.rows.append(
+                (resource, prev, nxt, train.number, cargo, arrive, start, horizon_h, busy)
+                + (train.teu, train.tonnes, False)
+            )
 
     @functools.cached_property
     def month_starts(self) -> np.ndarray:

@@ -21,6 +21,9 @@ order), each train's visits in the order it made them (by the time it left):
   busy_s         int32      capacity used, seconds: slot time at a node, headway at a section
   teu            float32    TEU on the train (0 for bulk)
   tonnes         float32    cargo tonnes on the train
+  completed      bool       false for a visit still open when the run ended (the train was
+                            queued or in service there): its end is the horizon, its start the
+                            horizon if service had not begun, busy_s the capacity used before it
 
 lots-repN.parquet, one row per delivered lot, in delivery order:
   flow           string     flow name, as in `flows` of run-repN.json
@@ -105,6 +108,7 @@ def _visits_table(run: RunResult) -> pa.Table:
             "busy_s": pa.array(seconds_of(v["busy_h"]), pa.int32()),
             "teu": pa.array(np.asarray(v["teu"], np.float32)),
             "tonnes": pa.array(np.asarray(v["tonnes"], np.float32)),
+            "completed": pa.array(np.asarray(v["completed"], np.bool_)),
         }
     )
 
@@ -170,7 +174,10 @@ def _meta(run: RunResult) -> dict[str, Any]:
         "resources": [[r.name, r.kind, r.node_kind, r.group] for r in run.resources],
         "released": {k: a.tolist() for k, a in run.released.items()},
         "backlog": {k: a.tolist() for k, a in run.backlog.items()},
-        "capacity": [[c.resource, c.year, c.capacity_hours, c.closed_hours] for c in run.capacity],
+        "capacity": [
+            [c.resource, c.year, c.capacity_hours, c.closed_hours, c.per_direction_hours]
+            for c in run.capacity
+        ],
         "balances": [list(vars(b).values()) for b in run.balances],
         "markers": [[m.hour, m.end_hour, m.kind, m.target, m.label] for m in run.markers],
         "trains": run.trains,
@@ -200,6 +207,7 @@ def read_records(directory: Path, replication: int) -> RunResult:
         "busy_h": hours_of(_numbers(f["busy_s"], "busy_s")),
         "teu": _numbers(f["teu"], "teu"),
         "tonnes": _numbers(f["tonnes"], "tonnes"),
+        "completed": _numbers(f["completed"], "completed"),
     }
     f = _read_parquet(directory / LOTS_FILE.format(replication), ("flow",))
     released, formed, delivered = (_seconds_since(start_date, f[name], name) for name in LOT_TIMES)

@@ -47,7 +47,7 @@ SCENARIO_FILE = "scenario.yaml"
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "report.md"
 RECORDS_DIR = "records"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 LIBRARIES = ("numpy", "simpy", "pydantic", "networkx", "PyYAML", "tqdm", "matplotlib", "pyarrow")
 
 Extras = Callable[[Path, Report], None]

@@ -15,7 +15,7 @@ from simulator.report.replication_tables import ReplicationTables
 from simulator.report.tables import Table
 
 TABLES_FILE = "tables-rep{}.json.gz"
-FORMAT = 1
+FORMAT = 2
 _TABLES = ("yearly_cells", "resources", "flows", "monthly", "transit", "conservation", "markers")
 
 
@@ -32,6 +32,7 @@ def write_replication_tables(directory: Path, part: ReplicationTables) -> Path:
         },
         "queue_hours": list(part.queue_hours),
         "queue_trains": {name: list(counts) for name, counts in part.queue_trains.items()},
+        "queue_open": {name: list(counts) for name, counts in part.queue_open.items()},
     }
     path = directory / TABLES_FILE.format(part.replication)
     data = json.dumps(content, separators=(",", ":")).encode("utf-8")
@@ -59,5 +60,6 @@ def read_replication_tables(directory: Path, replication: int) -> ReplicationTab
         network=tuple((str(kind), str(name)) for kind, name in content["network"]),
         queue_hours=tuple(float(h) for h in content["queue_hours"]),
         queue_trains={str(k): tuple(int(c) for c in v) for k, v in content["queue_trains"].items()},
+        queue_open={str(k): tuple(int(c) for c in v) for k, v in content["queue_open"].items()},
         **tables,
     )

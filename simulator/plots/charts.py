@@ -192,11 +192,16 @@ def queue_lengths(report: Report, top: int = 5) -> Figure:
         ax, ax_notes = fig.subplots(2, 1, height_ratios=[panel_in, notes_in])
     else:
         ax = fig.add_subplot()
+    has_open = "queue_trains_open" in report.queues.columns
     for (name,) in busiest:
         rows = report.queues.where(resource=name)
         days, means = style.weekly_means(rows.column("hour"), rows.column("queue_trains"))
         colour = crossing.get(name) or others[name]
         ax.plot(days, means, color=colour, lw=2, label=name, gid=f"queue:{name}")
+        still = rows.column("queue_trains_open") if has_open else []
+        if any(still):  # of those waiting, the trains still queued when the run ended
+            days, means = style.weekly_means(rows.column("hour"), still)
+            ax.plot(days, means, color=colour, lw=1, ls="--", gid=f"queue-open:{name}")
     if not busiest:
         style.no_data(ax, "No queue samples in this run")
     notes.mark_events(ax, report.markers, style.marker_day_x)
@@ -204,7 +209,7 @@ def queue_lengths(report: Report, top: int = 5) -> Figure:
         ax,
         f"{report.scenario_name}: trains waiting at the busiest resources",
         f"Days since the scenario start ({report.start_year})",
-        "Trains waiting (weekly mean)",
+        "Trains waiting (weekly mean; dashed: still waiting at the end)",
     )
     ax.set_ylim(bottom=0)
     style.add_legend(ax, "Resource", **style.OUTSIDE_RIGHT)

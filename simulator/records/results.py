@@ -15,6 +15,9 @@ Columns of `RunResult.visits` (one row per train passing one resource):
   busy_h    float64 capacity it used: slot hours at a node, headway hours at a section or gate
   teu       float32 TEU on the train (0 for bulk)
   tonnes    float32 cargo tonnes on the train
+  completed bool    False for a visit still open when the run ended (the train was queued or in
+                    service there): its end_h is the horizon, its start_h the horizon if it had
+                    not started, its busy_h the capacity used before the horizon
 
 Columns of `RunResult.lots` (one row per delivered lot):
   flow, released_h, delivered_h, teu, tonnes, formation_wait_h (hours waiting for trains to form)
@@ -40,6 +43,7 @@ VISIT_COLUMNS: dict[str, Any] = {
     "busy_h": np.float64,
     "teu": np.float32,
     "tonnes": np.float32,
+    "completed": np.bool_,
 }
 LOT_COLUMNS: dict[str, Any] = {
     "flow": np.int32,
@@ -70,6 +74,9 @@ class CapacityYear:
     year: int
     capacity_hours: float  # server-hours available: slots x open hours, or gate-open hours
     closed_hours: float
+    # hours in which each direction had capacity of its own (a double-track section, a border
+    # exchange); 0 where directions share it (slots, a single-track section)
+    per_direction_hours: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,8 @@ def assemble_report(scenario: Scenario, parts: Sequence[ReplicationTables]) -> R
         flows=_concat([p.flows for p in parts]),
         monthly=_concat([p.monthly for p in parts]),
         queues=queues_table(
-            ((p.replication, p.queue_hours, p.queue_trains) for p in parts), resources
+            ((p.replication, p.queue_hours, p.queue_trains, p.queue_open) for p in parts),
+            resources,
         ),
         transit=_concat([p.transit for p in parts]),
         bottlenecks=bottlenecks_table(resources),

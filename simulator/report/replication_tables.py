@@ -57,13 +57,14 @@ class ReplicationTables:
     markers: Table
     queue_hours: tuple[float, ...]  # daily sample times after the warm-up
     queue_trains: dict[str, tuple[int, ...]]  # per resource: trains waiting at each sample
+    queue_open: dict[str, tuple[int, ...]]  # of them, those still waiting when the run ended
 
 
 def replication_tables(run: RunResult, horizon_years: int) -> ReplicationTables:
     """The per-replication rows of every report table, from one replication's records."""
     years = year_periods(run.start_date, horizon_years, run.warmup_hours)
     months = month_periods(run.start_date, horizon_years, run.warmup_hours)
-    hours, trains = queue_samples(run)
+    hours, trains, still = queue_samples(run)
     return ReplicationTables(
         replication=run.replication,
         network=entity_order(run),
@@ -76,19 +77,26 @@ def replication_tables(run: RunResult, horizon_years: int) -> ReplicationTables:
         markers=markers_table(run),
         queue_hours=hours,
         queue_trains=trains,
+        queue_open=still,
     )
 
 
-def queue_samples(run: RunResult) -> tuple[tuple[float, ...], dict[str, tuple[int, ...]]]:
-    """Trains waiting at every resource, sampled daily at midnight after the warm-up."""
+def queue_samples(
+    run: RunResult,
+) -> tuple[tuple[float, ...], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Trains waiting at every resource, sampled daily at midnight after the warm-up, and how
+    many of them were still waiting when the run ended (their visits never started)."""
     first_day = math.ceil(run.warmup_hours / HOURS_PER_DAY) * HOURS_PER_DAY
     hours = np.arange(first_day, run.horizon_hours, HOURS_PER_DAY)
     v = run.visits
-    trains = {}
+    unserved = ~v["completed"] & (v["start_h"] >= v["end_h"])
+    trains, still = {}, {}
     for info, rows in zip(run.resources, by_resource(run), strict=True):
-        counts = queue_at(v["arrive_h"][rows], v["start_h"][rows], hours)
-        trains[info.name] = tuple(counts.tolist())
-    return tuple(hours.tolist()), trains
+        arrive, start = v["arrive_h"][rows], v["start_h"][rows]
+        trains[info.name] = tuple(queue_at(arrive, start, hours).tolist())
+        left = unserved[rows]
+        still[info.name] = tuple(queue_at(arrive[left], start[left], hours).tolist())
+    return tuple(hours.tolist()), trains, still
 
 
 def markers_table(run: RunResult) -> Table:

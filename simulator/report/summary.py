@@ -58,7 +58,7 @@ def _years(report: Report) -> list[int]:
 
 
 def _bottlenecks(report: Report) -> dict[int, dict[str, Any]]:
-    return {row["year"]: row for row in report.bottlenecks}
+    return {row["year"]: row for row in report.bottlenecks.where(rank=1)}
 
 
 def _crossing_names(report: Report) -> list[str]:
@@ -90,7 +90,7 @@ def run_summary(report: Report) -> str:
         crossings.append(ALL)
     total = {r["year"]: r for r in _both(report, "total")}
     busiest = _bottlenecks(report)
-    header = ["year", *(f"{c} (t)" for c in crossings), "delivered (t)", "busiest resource"]
+    header = ["year", *(f"{c} (t)" for c in crossings), "delivered (t)", "bottleneck"]
     rows = [header]
     for year in _years(report):
         row = [str(year)]
@@ -100,11 +100,17 @@ def run_summary(report: Report) -> str:
         t = total.get(year)
         row.append(_mean_ci(t["tonnes_mean"], t["tonnes_ci95"], with_ci) if t else "-")
         b = busiest.get(year)
-        row.append(f"{b['resource']} ({_pct(b['utilisation_mean'])})" if b else "-")
+        row.append(_bottleneck_cell(b) if b else "-")
         rows.append(row)
     runs = f"{report.replications} replication{'s' if report.replications > 1 else ''}"
     note = "mean ± 95% CI" if with_ci else "tonnes"
     return f"{report.scenario_name}: {runs}, {note}\n{_align(rows)}\n"
+
+
+def _bottleneck_cell(row: dict[str, Any]) -> str:
+    """'name (12,345 train-h waiting, 80% used)'."""
+    waited = f"{row['wait_train_hours_mean']:,.0f} train-h waiting"
+    return f"{row['resource']} ({waited}, {_pct(row['utilisation_mean'])} used)"
 
 
 def report_markdown(report: Report, context: dict[str, Any]) -> str:
@@ -114,7 +120,8 @@ def report_markdown(report: Report, context: dict[str, Any]) -> str:
     parts = [
         f"# {report.scenario_name}: yearly report",
         _context_lines(report, context),
-        "Tonnes count where a train leaves a border crossing (the year of that moment). "
+        "Tonnes count at a border crossing when a train enters the first section beyond it "
+        "(the year of that moment). "
         + (
             f"Figures are means over {report.replications} replications with the Student t 95% "
             "confidence half-width."
@@ -125,9 +132,11 @@ def report_markdown(report: Report, context: dict[str, Any]) -> str:
         _crossings(report, with_ci, ci),
         "## Delivered per flow",
         _flows(report, with_ci, ci),
-        "## Bottleneck of each year",
-        "The resource with the highest mean utilisation (busy hours over offered capacity); "
-        "ties go to the longest mean wait.",
+        "## Bottlenecks of each year",
+        "The resources that made trains wait longest: train-hours spent queued there in the "
+        "year (trains still queued when the run ended included), their share of all waiting, "
+        "and utilisation beside it (busy hours over offered capacity; the busier direction "
+        "where directions have their own track or exchange).",
         _bottleneck_table(report),
         "## Busiest resources",
         _busiest(report),
@@ -241,10 +250,31 @@ def _mean(rows: list[dict[str, Any]], key: str) -> float:
 
 def _bottleneck_table(report: Report) -> str:
     rows = [
-        (r["year"], r["resource"], r["kind"], _pct(r["utilisation_mean"]), _hours(r["wait_mean_h"]))
+        (
+            r["year"],
+            r["rank"],
+            r["resource"],
+            r["kind"],
+            f"{r['wait_train_hours_mean']:,.0f}",
+            _pct(r["wait_share"]),
+            _pct(r["utilisation_mean"]),
+            _hours(r["wait_mean_h"]),
+            f"{r['trains_open_mean']:.1f}",
+        )
         for r in report.bottlenecks
     ]
-    return _markdown(("Year", "Resource", "Kind", "Utilisation", "Mean wait (h)"), rows)
+    header = (
+        "Year",
+        "Rank",
+        "Resource",
+        "Kind",
+        "Waiting (train-h)",
+        "Share of waiting",
+        "Utilisation",
+        "Mean wait (h)",
+        "Still there at end",
+    )
+    return _markdown(header, rows)
 
 
 def _busiest(report: Report) -> str:
@@ -254,30 +284,35 @@ def _busiest(report: Report) -> str:
     by_year: dict[int, list[tuple]] = {}
     for (year, name, kind), members in groups.items():
         util = _mean(members, "utilisation")
+        waited = _mean(members, "wait_train_hours")
         row = (
             year,
             name,
             kind,
             _pct(util),
+            f"{waited:,.0f}",
             _hours(_mean(members, "wait_mean_h")),
             _hours(_mean(members, "wait_p95_h")),
             _hours(_mean(members, "queue_mean")),
             f"{max(m['queue_max'] for m in members):.0f}",
+            f"{_mean(members, 'trains'):,.0f} / {_mean(members, 'trains_open'):,.1f}",
         )
-        by_year.setdefault(year, []).append((util, row))
+        by_year.setdefault(year, []).append(((waited, util), row))
     rows = []
     for year in sorted(by_year):
-        ranked = sorted(by_year[year], key=lambda item: -item[0])[:TOP_RESOURCES]
-        rows += [row for _, row in ranked]
+        ranked = sorted(by_year[year], key=lambda item: (-item[0][0], -item[0][1]))
+        rows += [row for _, row in ranked[:TOP_RESOURCES]]
     header = (
         "Year",
         "Resource",
         "Kind",
         "Utilisation",
+        "Waiting (train-h)",
         "Mean wait (h)",
         "p95 wait (h)",
         "Mean queue (trains)",
         "Max queue",
+        "Trains done / still there at end",
     )
     return _markdown(header, rows)
 

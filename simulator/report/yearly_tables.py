@@ -12,13 +12,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from simulator.records.results import ResourceInfo, RunResult
+from simulator.report.border_tables import crossings, held_at
 from simulator.report.periods import Periods, period_totals
 from simulator.report.stats import grouped_totals
 from simulator.report.tables import Table
 
 YEARLY_COLUMNS = ("replication", "year", "kind", "name", "direction", "tonnes", "teu", "trains")
 CELL_COLUMNS = YEARLY_COLUMNS[1:]
-YEARLY_KINDS = ("border", "node", "section", "group", "flow", "total")
+YEARLY_KINDS = ("border", "border_held", "node", "section", "group", "flow", "total")
 TOTAL_NAME = "all"
 NO_NODE = "*"
 
@@ -28,16 +29,23 @@ Cells = dict[Key, tuple[float, float, float]]
 
 def entity_order(run: RunResult) -> tuple[tuple[str, str], ...]:
     """(kind, name) of every yearly entity in report order: resources, then flows, then total."""
-    order = [(kind, r.name) for r in run.resources for kind in yearly_kinds(r)]
+    order = [(kind, r.name) for r in run.resources for kind in entity_kinds(r)]
     order += [("group", g) for g in dict.fromkeys(r.group for r in run.resources if r.group)]
     order += [("flow", name) for name in run.flows]
     return (*order, ("total", TOTAL_NAME))
 
 
+def entity_kinds(info: ResourceInfo) -> tuple[str, ...]:
+    """The yearly kinds a resource has rows under."""
+    if info.kind == "node" and info.node_kind == "border":
+        return ("border", "border_held", "node")
+    return yearly_kinds(info)
+
+
 def yearly_kinds(info: ResourceInfo) -> tuple[str, ...]:
-    """The yearly kinds a resource's visits count under."""
+    """The yearly kinds a resource's own visits count under (borders count departures)."""
     if info.kind == "node":
-        return ("border", "node") if info.node_kind == "border" else ("node",)
+        return ("node",)
     return ("section",) if info.kind == "section" else ()
 
 
@@ -45,6 +53,7 @@ def yearly_cells(run: RunResult, years: Periods) -> Table:
     """One replication's (year, kind, name, direction) -> tonnes, TEU, trains, as table rows."""
     cells = _visit_cells(run, years)
     cells.update(_group_cells(run, years))
+    cells.update(_border_cells(run, years))
     cells.update(_flow_cells(run, years))
     return Table(CELL_COLUMNS, tuple((*key, *value) for key, value in cells.items()))
 
@@ -98,6 +107,39 @@ def _visit_cells(run: RunResult, years: Periods) -> Cells:
         direction = f"{_node_name(run, a - 1)}>{_node_name(run, b - 1)}"
         for kind in yearly_kinds(run.resources[r]):
             cells[(years.labels[y][0], kind, run.resources[r].name, direction)] = _cell(dsums, j)
+    return cells
+
+
+def _border_cells(run: RunResult, years: Periods) -> Cells:
+    """Per border crossing and year: what left onto the line beyond (by entry), and what was
+    handled there but had not left at the year's end (kind border_held, a stock)."""
+    n_years = len(years)
+    cells: Cells = {}
+    out = crossings(run)
+    yi = years.index(out.hour)
+    ok = yi >= 0
+    key = out.border[ok] * n_years + yi[ok]
+    sums = grouped_totals(key, len(run.resources) * n_years, out.tonnes[ok], out.teu[ok])
+    held = held_at(run, years.hi)
+    for r, (tonnes, teu) in held.items():
+        name = run.resources[r].name
+        for y, (year, _) in enumerate(years.labels):
+            cells[(year, "border", name, "both")] = _cell(sums, r * n_years + y)
+            cells[(year, "border_held", name, "both")] = (
+                float(tonnes[y]),
+                float(teu[y]),
+                math.nan,
+            )
+    base = len(run.nodes) + 1
+    dkey = (key * base + out.came_from[ok] + 1) * base + out.to[ok] + 1
+    uniq, inv = np.unique(dkey, return_inverse=True)
+    dsums = grouped_totals(inv, len(uniq), out.tonnes[ok], out.teu[ok])
+    for j, k in enumerate(uniq.tolist()):
+        rest, b = divmod(k, base)
+        rest, a = divmod(rest, base)
+        r, y = divmod(rest, n_years)
+        direction = f"{_node_name(run, a - 1)}>{_node_name(run, b - 1)}"
+        cells[(years.labels[y][0], "border", run.resources[r].name, direction)] = _cell(dsums, j)
     return cells
 
 

@@ -78,8 +78,9 @@ def test_run_writes_every_file_and_prints_the_yearly_table(first_run, capsys):
 def test_printed_table_has_crossings_ci_and_busiest_resource(first_run_and_output):
     lines = first_run_and_output[1].splitlines()
     assert lines[0] == "tutorial: 2 replications, mean ± 95% CI"
-    assert re.match(r"year\s+dostyk \(t\)\s+delivered \(t\)\s+busiest resource", lines[1])
-    assert re.match(r"2022\s+[\d,]+ ± [\d,]+\s+[\d,]+ ± [\d,]+\s+\S+ \(\d+%\)", lines[2])
+    assert re.match(r"year\s+dostyk \(t\)\s+delivered \(t\)\s+bottleneck", lines[1])
+    cells = r"2022\s+[\d,]+ ± [\d,]+\s+[\d,]+ ± [\d,]+\s+\S+ \([\d,]+ train-h waiting, \d+% used\)"
+    assert re.match(cells, lines[2])
     assert lines[3].startswith("2023")
 
 

@@ -78,9 +78,9 @@ def test_what_the_tutorial_says_about_its_charts_holds(tutorial_report):
     assert all(5.0e6 < t < 6.0e6 for t in totals.values())  # "a little under 6 million"
     west = report.yearly_summary.where(kind="border", direction="urumqi>aktogay")
     assert all(2.6e6 < t < 3.0e6 for t in west.column("tonnes_mean"))
-    assert set(report.bottlenecks.column("resource")) == {"dostyk"}
+    assert set(report.bottlenecks.where(rank=1).column("resource")) == {"dostyk"}
     use = mean_by(report.resources, ["resource", "year"], "utilisation")
-    assert use[("dostyk-aktogay", 2023)] < 0.5 * use[("dostyk-aktogay", 2022)]
+    assert use[("dostyk-aktogay", 2023)] < 0.65 * use[("dostyk-aktogay", 2022)]  # "about 40%"
     queues = mean_by(report.queues, ["resource"], "queue_trains")
     assert max(queues.values()) < 1.0 and max(queues, key=queues.get) == ("dostyk",)
     flows = set(report.transit.column("flow"))

@@ -91,7 +91,8 @@ def test_yearly_csv_is_tidy_with_the_documented_columns(written):
         "teu",
         "trains",
     )
-    assert set(yearly.column("kind")) == {"border", "node", "section", "flow", "total"}
+    kinds = {"border", "border_held", "node", "section", "flow", "total"}
+    assert set(yearly.column("kind")) == kinds
     assert yearly.where(kind="border", year=2023, direction="both", replication=1).column(
         "tonnes"
     ) == [4000]
@@ -146,8 +147,8 @@ def test_a_run_without_trains_or_deliveries_is_stored_too(tmp_path, scenario):
 
 def test_records_are_grouped_by_train_in_the_order_of_its_visits(written):
     visits = read_run(written[0]).runs[0].visits
-    assert list(visits["train"]) == [1, 1, 1, 2, 3]
-    assert list(visits["end_h"][:3]) == [60.0, 107.0, 107.0]
+    assert list(visits["train"]) == [1, 1, 1, 1, 2, 2, 3, 3]
+    assert list(visits["end_h"][:4]) == [60.0, 107.0, 107.0, 115.0]
 
 
 def test_compact_rounds_record_times_to_the_second():
@@ -232,7 +233,7 @@ def test_a_run_directory_of_another_format_asks_for_a_new_run(written):
     manifest = json.loads((directory / "manifest.json").read_text())
     manifest["format"] = 1
     (directory / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(OutputError, match="format 1; this brisim reads format 2"):
+    with pytest.raises(OutputError, match="format 1; this brisim reads format 3"):
         read_run(directory)
 
 

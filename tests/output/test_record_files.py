@@ -31,6 +31,7 @@ VISIT_NAMES = [
     "busy_s",
     "teu",
     "tonnes",
+    "completed",
 ]
 LOT_NAMES = ["flow", "released", "formed", "delivered", "teu", "tonnes"]
 # resource, prev, next, train, cargo, arrive_h, start_h, end_h, busy_h, teu, tonnes
@@ -82,7 +83,7 @@ def test_a_run_without_trains_or_deliveries_reads_back(tmp_path):
 
 
 def test_visits_are_grouped_by_train_in_the_order_of_its_visits(tmp_path):
-    mixed = [VISITS[i] for i in (3, 1, 4, 0, 2)]  # trains interleaved, out of time order
+    mixed = [VISITS[i] for i in (4, 1, 6, 0, 2)]  # trains interleaved, out of time order
     write_records(tmp_path, compact(toy_run(visits=mixed)))
     visits = pd.read_parquet(tmp_path / VISITS_FILE.format(0))
     assert list(visits["train"]) == [1, 1, 1, 2, 3]
@@ -102,11 +103,12 @@ def test_pandas_reads_the_documented_columns_and_types(tmp_path):
         assert pd.api.types.is_datetime64_dtype(visits[name]), name  # naive: no time zone
     assert visits["train"].dtype == np.int64 and visits["busy_s"].dtype == np.int32
     assert visits["teu"].dtype == np.float32 and visits["tonnes"].dtype == np.float32
-    kinds = ["section", "node", "exchange", "node", "node", "node", "section"]
-    assert list(visits["resource_kind"]) == kinds
-    assert list(visits["cargo"]) == ["container"] * 4 + ["bulk"] * 3
-    assert visits["from_node"].isna().tolist() == [False] * 5 + [True, False]
-    assert visits["to_node"].isna().tolist() == [False] * 6 + [True]
+    kinds = ["section", "node", "exchange", "section", "node", "section", "node", "section"]
+    assert list(visits["resource_kind"]) == [*kinds, "node", "section"]
+    assert list(visits["cargo"]) == ["container"] * 6 + ["bulk"] * 4
+    assert visits["from_node"].isna().tolist() == [False] * 8 + [True, False]
+    assert visits["to_node"].isna().tolist() == [False] * 9 + [True]
+    assert visits["completed"].dtype == bool and visits["completed"].all()
     assert visits["from_node"].iloc[0] == "urumqi" and visits["to_node"].iloc[0] == "dostyk"
     lots = pd.read_parquet(tmp_path / LOTS_FILE.format(0))
     assert list(lots.columns) == LOT_NAMES
@@ -125,9 +127,9 @@ def test_times_are_calendar_times_that_check_by_hand(tmp_path):
     assert visits["arrive"].iloc[0] == pd.Timestamp(2022, 1, 3, 2)
     wait_h = (visits["start"] - visits["arrive"]).dt.total_seconds() / 3600
     np.testing.assert_array_equal(wait_h, run.visits["start_h"] - run.visits["arrive_h"])
-    assert list(wait_h) == [0.0, 2.0, 0.0, 5.0, 10.0]
-    # busy where it differs from the service time: headway 0.8 h on the section
-    assert list(visits["busy_s"]) == [2880, 18000, 6120, 36000, 28800]
+    assert list(wait_h) == [0.0, 2.0, 0.0, 0.0, 5.0, 0.0, 10.0, 0.0]
+    # busy where it differs from the service time: headway 0.8 h on the sections
+    assert list(visits["busy_s"]) == [2880, 18000, 6120, 2880, 36000, 2880, 28800, 2880]
     lots = pd.read_parquet(tmp_path / LOTS_FILE.format(0))
     formation_h = (lots["formed"] - lots["released"]).dt.total_seconds() / 3600
     assert list(formation_h) == [row[5] for row in LOTS]

@@ -178,7 +178,7 @@ def test_heatmap_keeps_only_the_busiest_when_asked(report):
 
 def test_queue_lines_are_weekly_means_at_the_busiest_resources(report):
     ax = queue_lengths(report, top=2).axes[0]
-    assert ax.get_ylabel() == "Trains waiting (weekly mean)" and "Days" in ax.get_xlabel()
+    assert ax.get_ylabel().startswith("Trains waiting (weekly mean") and "Days" in ax.get_xlabel()
     lines = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("queue:")]
     mean_queue = mean_by(report.queues, ["resource"], "queue_trains")
     busiest = sorted(mean_queue, key=lambda k: -mean_queue[k])[:2]
@@ -189,6 +189,21 @@ def test_queue_lines_are_weekly_means_at_the_busiest_resources(report):
     assert lines[0].get_xdata()[0] == 3.5
     marks = [ln.get_xdata()[0] for ln in ax.lines if (ln.get_gid() or "").startswith("marker:")]
     assert sorted(marks) == pytest.approx(sorted(h / 24 for h in report.markers.column("hour")))
+
+
+def test_trains_still_waiting_at_the_end_are_drawn_dashed(report):
+    """A queue that ends full draws, under its line, the part still waiting when the run ended."""
+    columns = (*report.queues.columns, "queue_trains_open")
+    last = max(report.queues.column("hour"))
+    rows = tuple(
+        (*r, r[3] if r[1] == last and i % 2 == 0 else 0) for i, r in enumerate(report.queues.rows)
+    )
+    with_open = dataclasses.replace(report, queues=Table(columns, rows))
+    ax = queue_lengths(with_open, top=5).axes[0]
+    dashed = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("queue-open:")]
+    assert dashed and all(ln.get_linestyle() == "--" for ln in dashed)
+    assert all(ln.get_ydata()[-1] > 0 and ln.get_ydata()[0] == 0 for ln in dashed)
+    assert not [ln for ln in queue_lengths(report).axes[0].lines if "open" in (ln.get_gid() or "")]
 
 
 def test_weekly_means_bin_by_seven_days():

@@ -131,7 +131,7 @@ def test_flows_released_delivered_backlog_and_transit(scenario):
 
 
 def test_summary_gives_mean_and_student_t_half_width_over_replications(scenario):
-    other = [VISITS[0][:10] + (1300.0,), *VISITS[1:]]
+    other = [v[:10] + (1300.0,) if v[3] == 1 else v for v in VISITS]  # train 1 carries more
     report = build_report(scenario, [toy_run(0), toy_run(1, visits=other)])
     s = report.yearly_summary
     where = {"year": 2022, "kind": "border", "name": "dostyk", "direction": "both"}
@@ -148,26 +148,48 @@ def test_one_replication_has_zero_half_width(scenario):
     assert set(s.where(kind="border").column("tonnes_ci95")) == {0.0}
 
 
-def test_bottleneck_ties_go_to_the_longest_mean_wait():
-    columns = ("replication", "year", "resource", "kind", "utilisation", "wait_mean_h")
+def test_bottlenecks_rank_by_waiting_train_hours_with_utilisation_beside():
+    columns = (
+        "replication",
+        "year",
+        "resource",
+        "kind",
+        "utilisation",
+        "wait_mean_h",
+        "wait_train_hours",
+        "trains_open",
+    )
     resources = Table(
         columns,
         (
-            (0, 2022, "a", "node", 1.0, 2.0),
-            (0, 2022, "b", "section", 1.0, 5.0),
-            (0, 2022, "c", "node", 0.5, 50.0),
-            (0, 2023, "a", "node", 0.9, 0.0),
-            (0, 2023, "b", "section", 0.4, 9.0),
+            (0, 2022, "a", "node", 1.0, 2.0, 100.0, 0),
+            (0, 2022, "b", "section", 0.6, 5.0, 300.0, 2),
+            (1, 2022, "b", "section", 0.8, 7.0, 500.0, 4),
+            (0, 2022, "c", "node", 0.5, 50.0, 0.0, 0),
+            (0, 2023, "a", "node", 0.9, 0.0, 0.0, 0),
+            (0, 2023, "b", "section", 0.4, 9.0, 0.0, 0),
         ),
     )
-    b = bottlenecks_table(resources)
-    assert b.column("resource") == ["b", "a"]
-    assert b.column("utilisation_mean") == [1.0, 0.9]
+    b = bottlenecks_table(resources, per_year=2)
+    assert b.column("resource") == ["b", "a", "a", "b"]  # 2023: no waiting, ties by utilisation
+    assert b.column("rank") == [1, 2, 1, 2]
+    top = b.where(year=2022, rank=1).rows[0]
+    assert dict(zip(b.columns, top, strict=True)) == {
+        "year": 2022,
+        "rank": 1,
+        "resource": "b",
+        "kind": "section",
+        "wait_train_hours_mean": 400.0,
+        "wait_share": pytest.approx(400.0 / 500.0),
+        "utilisation_mean": pytest.approx(0.7),
+        "wait_mean_h": 6.0,
+        "trains_open_mean": 3.0,
+    }
 
 
-def test_toy_report_bottleneck_is_the_busiest_resource(scenario):
+def test_toy_report_bottleneck_is_where_trains_waited_longest(scenario):
     report = build_report(scenario, [toy_run()])
-    assert cell(report.bottlenecks, "resource", year=2023) == "dostyk"
+    assert cell(report.bottlenecks, "resource", year=2023, rank=1) == "dostyk"
 
 
 def test_every_documented_table_is_present_with_plain_values(scenario):
@@ -266,11 +288,13 @@ def test_yearly_rows_add_up_and_utilisation_stays_in_range(rows):
 def two_crossing_run(replication: int, extra_tonnes: float):
     """The toy run with a second border crossing, Altynkol, passed by one train in 2022."""
     run = toy_run(replication)
-    altynkol = (3, 1, 3, 9, 1, 300.0, 300.0, 310.0, 10.0, 0.0, extra_tonnes)
+    handled = (4, 1, 3, 9, 1, 300.0, 300.0, 310.0, 10.0, 0.0, extra_tonnes, True)
+    left = (3, 5, 3, 9, 1, 310.0, 310.0, 320.0, 0.8, 0.0, extra_tonnes, True)
     return dataclasses.replace(
         run,
+        nodes=(*run.nodes, "altynkol"),
         resources=(*run.resources, ResourceInfo("altynkol", "node", "border")),
-        visits=columns(VISIT_COLUMNS, [*VISITS, altynkol]),
+        visits=columns(VISIT_COLUMNS, [*(v + (True,) for v in VISITS), handled, left]),
     )
 
 
@@ -295,7 +319,7 @@ def test_report_markdown_has_every_section_and_no_ci_for_one_replication(scenari
         "# tutorial: yearly report",
         "## Tonnes through each border crossing",
         "## Delivered per flow",
-        "## Bottleneck of each year",
+        "## Bottlenecks of each year",
         "## Busiest resources",
         "## Conservation check",
     ):
