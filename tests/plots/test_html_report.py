@@ -126,9 +126,9 @@ def test_every_table_of_report_md_is_on_the_page_cell_for_cell(written):
         lines = [line for line in text.splitlines() if not set(line) <= set("|-: ")]
         assert rows == [[c.strip() for c in line.strip("|").split("|")] for line in lines]
     ids = set(page.tables)
-    for name in ("bottleneck-of-each-year", "busiest-resources", "conservation-check"):
+    for name in ("bottlenecks-of-each-year", "busiest-resources", "conservation-check"):
         assert f"md-{name}" in ids
-    assert page.tables["md-busiest-resources"][0][4] == "Mean wait (h)"
+    assert page.tables["md-busiest-resources"][0][4:6] == ["Waiting (train-h)", "Mean wait (h)"]
 
 
 def test_description_and_conservation_are_on_the_page(tmp_path, tutorial_path):
