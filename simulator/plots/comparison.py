@@ -55,11 +55,12 @@ def difference_chart(differences: Table, base: str) -> Figure:
     for ax in axes[::columns]:
         ax.set_ylabel(f"Change, {unit} a year", fontsize=style.LABEL_PT)
     handles = axes[0].get_legend_handles_labels()[0]
+    labels = [h.get_label() for h in handles]
     fig.legend(
         handles,
-        [h.get_label() for h in handles],
+        labels,
         loc="outside lower center",
-        ncols=min(len(handles), 4),
+        ncols=_legend_columns(labels, width),
         fontsize=style.LEGEND_PT,
         frameon=False,
     )
@@ -69,6 +70,13 @@ def difference_chart(differences: Table, base: str) -> Figure:
         fontsize=style.TITLE_PT,
     )
     return fig
+
+
+def _legend_columns(labels: list[str], width_in: float) -> int:
+    """As many legend columns (up to 4) as the longest label lets fit across the figure."""
+    char_in = 0.6 * style.LEGEND_PT / 72  # a character's width, roughly, at the legend's size
+    column_in = (max(map(len, labels), default=1) + 6) * char_in  # with the marker and a gap
+    return max(1, min(len(labels), 4, int(width_in // column_in)))
 
 
 def _panel(

@@ -13,10 +13,10 @@ from matplotlib.transforms import Bbox
 
 from simulator.plots.chart_files import save_figure
 from simulator.plots.charts import CHARTS
+from simulator.plots.comparison import difference_chart
+from simulator.report.compare import compare_reports
 from tests.chart_fixtures import make_big_report
 
-# The comparison chart (simulator/plots/comparison.py) is being rebuilt as a chart of differences
-# with their confidence intervals; it joins this test when that lands.
 SHAPES = [(30, 12), (1, 1), (8, 4)]
 
 
@@ -76,6 +76,26 @@ def test_no_two_texts_overlap_and_none_is_cut(big_report, name):
     for text, box in boxes:
         assert box.x0 >= -1 and box.y0 >= -1, f"{text!r} cut at the left or bottom"
         assert box.x1 <= width + 1 and box.y1 <= height + 1, f"{text!r} cut at the right or top"
+
+
+def assert_readable(fig: Figure) -> None:
+    """No two texts overlap and none is cut by the figure's edge."""
+    boxes = text_boxes(fig)
+    assert boxes
+    assert overlaps(boxes) == []
+    width, height = fig.canvas.get_width_height()
+    for text, box in boxes:
+        assert box.x0 >= -1 and box.y0 >= -1, f"{text!r} cut at the left or bottom"
+        assert box.x1 <= width + 1 and box.y1 <= height + 1, f"{text!r} cut at the right or top"
+
+
+def test_the_comparison_of_three_long_named_variants_stays_readable(big_report):
+    variants = {
+        f"{name}-with-a-second-track-and-a-doubled-exchange": big_report
+        for name in ("dostyk-moiynty-2025", "border-exchange-2025", "all-upgrades")
+    }
+    fig = difference_chart(compare_reports(big_report, variants), "baseline-2022")
+    assert_readable(fig)
 
 
 def test_the_overlap_check_finds_an_overlap():
