@@ -16,7 +16,14 @@ import simpy
 
 from simulator.engine.demand import lot_times
 from simulator.engine.lots import Batch, DemandQueue
-from simulator.engine.routing import Chooser, dispatch, onward_chooser
+from simulator.engine.routing import (
+    Chooser,
+    Holding,
+    RoutePlan,
+    dispatch,
+    holding_limit,
+    onward_chooser,
+)
 from simulator.engine.world import FlowState, Pool, Train, VisitLog, World, visit_log
 from simulator.scenario.model import TrainType
 
@@ -77,6 +84,7 @@ def origin_formation(
     )
     fs.queues.append(queue)
     horizon = w.calendar.horizon_hours
+    holding = Holding(holding_limit(flow_volume(fs), train_size(ttype)))
     while True:
         oldest = queue.time_of(0)
         if oldest is None:
@@ -88,18 +96,23 @@ def origin_formation(
         hold = max(0.0, depart - env.now)
         if hold > 0 or others_due_now(env):
             yield env.timeout(hold)
-        plan = None
+        plan, booked = None, False
         if chooser is not None:
-            plan = yield from dispatch(w, chooser)
-            if plan is None:
+            picked = yield from dispatch(w, chooser, holding.last_h)
+            if picked is None:
                 return  # held past the horizon: the lots stay in the origin queue
+            plan, booked, wait = picked
             route = plan.nodes
             ttype = w.train_type(fs.flow.cargo, route[0], route[1])
+            if wait > 0:
+                batch = queue.take(queue.released_by(env.now, cap), env.now)
+                yield from hold_train(w, fs, ttype, batch, route, plan, wait, True, holding)
+                continue
         yard = yield from acquire_yard(w, route[0], None)
         count = queue.released_by(env.now, cap)
         train = w.new_train(fs, ttype, queue.take(count, env.now), route, 0)
         if plan is not None:
-            chooser.send(train, plan, env.now)
+            chooser.send(train, plan, env.now, booked)
         env.process(journey(w, train, yard, handle_first=True))
 
 
@@ -108,6 +121,7 @@ def pool_formation(w: World, pool: Pool) -> Proc:
     env = w.env
     cap = capacity_in_lots(pool.flow, train_size(pool.train_type))
     buffer = pool.buffer
+    holding = Holding(holding_limit(flow_volume(pool.flow), train_size(pool.train_type)))
     while True:
         if len(buffer) == 0:
             pool.added = env.event()
@@ -118,20 +132,67 @@ def pool_formation(w: World, pool: Pool) -> Proc:
             pool.added = env.event()
             yield env.any_of([pool.added, env.timeout(deadline - env.now)])
             continue
-        route, ttype, plan = pool.route, pool.train_type, None
+        route, ttype, plan, booked = pool.route, pool.train_type, None, False
         if pool.chooser is not None:
-            plan = yield from dispatch(w, pool.chooser)
-            if plan is None:
+            picked = yield from dispatch(w, pool.chooser, holding.last_h)
+            if picked is None:
                 return  # held past the horizon: the lots stay in the pool
+            plan, booked, wait = picked
             route = plan.nodes
             ttype = w.train_type(pool.flow.flow.cargo, route[0], route[1])
+            if wait > 0:
+                batch = buffer.take(min(cap, len(buffer)), env.now)
+                yield from hold_train(
+                    w, pool.flow, ttype, batch, route, plan, wait, pool.handle_first, holding
+                )
+                continue
         # a formed train waits on the node's formation tracks (its yard for trains formed here)
         yard = yield from acquire_yard(w, pool.node, None)
         batch = buffer.take(min(cap, len(buffer)), env.now)
         train = w.new_train(pool.flow, ttype, batch, route, 0)
         if plan is not None:
-            pool.chooser.send(train, plan, env.now)
+            pool.chooser.send(train, plan, env.now, booked)
         env.process(journey(w, train, yard, pool.handle_first))
+
+
+def flow_volume(fs: FlowState) -> float:
+    """A flow's yearly volume in its unit (TEU or tonnes), before growth and changes."""
+    flow = fs.flow
+    return (flow.teu_per_year if flow.cargo == "container" else flow.tonnes_per_year) or 0.0
+
+
+def hold_train(
+    w: World,
+    fs: FlowState,
+    ttype: TrainType,
+    batch: Batch,
+    route: tuple[str, ...],
+    plan: RoutePlan,
+    wait_h: float,
+    handle_first: bool,
+    holding: Holding,
+) -> Proc:
+    """Form a train that must wait `wait_h` for its turn; it waits at its origin (its lots on it,
+    the wait added to their formation wait) while formation goes on, up to the holding limit."""
+    batch.wait_h += wait_h
+    train = w.new_train(fs, ttype, batch, route, 0)
+    holding.count += 1
+    holding.last_h = w.env.now + wait_h
+    w.env.process(held_departure(w, train, plan, wait_h, handle_first, holding))
+    if holding.count >= holding.limit:
+        holding.freed = w.env.event()
+        yield holding.freed
+
+
+def held_departure(
+    w: World, train: Train, plan: RoutePlan, wait_h: float, handle_first: bool, holding: Holding
+) -> Proc:
+    """A held train leaves when its turn comes."""
+    yield w.env.timeout(wait_h)
+    holding.leave()
+    yard = yield from acquire_yard(w, train.route[0], None)
+    train.counted = True  # booked when it was held
+    yield from journey(w, train, yard, handle_first)
 
 
 def add_to_pool(
@@ -149,54 +210,6 @@ def add_to_pool(
     pool.buffer.add(batch, w.env.now)
     if pool.added is not None and not pool.added.triggered:
         pool.added.succeed()
-
-
-def ship_arrivals(w: World, fs: FlowState) -> Proc:
-    """Ships of a sea-rail flow call at the origin port; each unloads its lots into the yard."""
-    env = w.env
-    per_call = fs.flow.ship_teu_per_call or 0.0
-    lots_per_ship = max(1, round(per_call / fs.flow.lot_teu))
-    for year, _, _ in w.calendar.year_bounds():
-        times = lot_times(w.scenario, fs.flow, w.calendar, w.replication, year, per_call, "ships")
-        for t in times:
-            hold = max(0.0, t - env.now)
-            if hold > 0 or others_due_now(env):
-                yield env.timeout(hold)
-            env.process(unload_ship(w, fs, lots_per_ship))
-
-
-def unload_ship(w: World, fs: FlowState, n_lots: int) -> Proc:
-    """A ship takes a berth, cranes unload it, and its lots join the train pool at the port."""
-    env = w.env
-    arrive = env.now
-    w.release(fs, np.full(n_lots, arrive))
-    fs.in_port_lots += n_lots
-    port = w.nodes[fs.flow.origin]
-    yield port.berths.request()
-    start = env.now
-    hours = n_lots * fs.flow.lot_teu / port.node.port.crane_teu_per_hour
-    yield env.timeout(hours)
-    port.berths.release()
-    log = visit_log(w.visits, -1, 0, n_lots * fs.teu_per_lot, n_lots * fs.tonnes_per_lot)
-    log(
-        port.berth_resource,
-        w.node_index[fs.flow.origin],
-        -1,
-        arrive,
-        start,
-        env.now,
-        env.now - start,
-    )
-    fs.in_port_lots -= n_lots
-    route = fs.chooser.plans[0].nodes if fs.chooser is not None else fs.route_at(arrive)
-    add_to_pool(
-        w,
-        fs,
-        fs.flow.origin,
-        route,
-        Batch(np.full(n_lots, arrive), np.zeros(n_lots)),
-        handle_first=True,
-    )
 
 
 def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:

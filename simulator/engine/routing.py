@@ -5,7 +5,8 @@ plus the waits it would meet now at every gate, exchange and handling node on th
 gate knows its next free entry; trains already sent towards it and expected there first
 ("bound" trains) are added at one headway each, so trains formed in a burst do not all pile
 onto one route. Nodes with `max_queue_trains` hold a train at its origin (or on its formation tracks)
-while the queue it would meet there on arrival is longer than the cap.
+for as long as the queue it would meet there on arrival is longer than the cap; the held train
+books its place at once, so trains get their turn in the order they were formed.
 """
 
 from __future__ import annotations
@@ -103,7 +104,10 @@ def build_plan(
 
 
 def expected_wait(step: Step, now: float, arrival: float) -> tuple[float, float]:
-    """Hours a train reaching the step at `arrival` would wait, and one train's service hours."""
+    """Hours a train reaching the step at `arrival` would wait, and one train's service hours.
+
+    Trains already sent or booked towards it and expected there first queue ahead of it.
+    """
     gate = step.gate
     if gate is not None:
         gap = gate.fixed_gap
@@ -141,30 +145,30 @@ class Chooser:
         if self.least_time:
             self.plans.sort(key=lambda p: p.total_h + p.bias_hours)
 
-    def pick(self, now: float) -> tuple[RoutePlan | None, float]:
-        """The plan a train formed now takes, or None and the hours to hold it before asking."""
+    def pick(self, now: float, earliest_h: float = 0.0) -> tuple[RoutePlan | None, float]:
+        """The plan a train formed now takes and the hours it must wait to keep within the
+        dispatch caps, leaving no earlier than `earliest_h`; or None and the hours to wait
+        before asking again (nothing usable)."""
         if len(self.plans) == 1 and not self.plans[0].capped:
             return self.plans[0], 0.0  # nothing to choose and nothing to hold for
         bound = self._contract(now)
         candidates = [bound] if bound is not None else self.plans
         best: RoutePlan | None = None
         best_h = math.inf
-        hold = math.inf
+        best_hold = 0.0
+        retry = math.inf
         for plan in candidates:
             if plan.opens_hour > now and len(candidates) > 1:
-                hold = min(hold, plan.opens_hour - now)
+                retry = min(retry, plan.opens_hour - now)
                 continue
-            hours, excess = self.price(plan, now, best_h)
-            if excess > 0:
-                hold = min(hold, excess)
-                continue
+            hours, excess = self.price(plan, now, best_h, earliest_h)
             if hours < best_h:
-                best, best_h = plan, hours
+                best, best_h, best_hold = plan, hours, excess
             if not self.least_time:
                 break
         if best is None:
-            return None, max(hold if math.isfinite(hold) else 24.0, 1.0)
-        return best, 0.0
+            return None, max(retry if math.isfinite(retry) else 24.0, 1.0)
+        return best, best_hold
 
     def _contract(self, now: float) -> RoutePlan | None:
         """The plan most behind its contract share, if any is behind."""
@@ -176,18 +180,21 @@ class Chooser:
                     worst, gap = plan, owed
         return worst
 
-    def price(self, plan: RoutePlan, now: float, limit: float = math.inf) -> tuple[float, float]:
-        """Expected hours to the end of the route, and hours over a dispatch cap (0: none).
+    def price(
+        self, plan: RoutePlan, now: float, limit: float = math.inf, earliest_h: float = 0.0
+    ) -> tuple[float, float]:
+        """Expected hours to the end of the route, and hours to hold the train for the dispatch
+        caps (0: none), leaving no earlier than `earliest_h`.
 
         Stops early (returning at least `limit`) once the route cannot beat `limit`.
         """
-        waits = 0.0
-        excess = 0.0
+        delay = earliest_h - now if earliest_h > now else 0.0
+        waits = excess = delay
         fixed = plan.total_h + plan.bias_hours
         for step in plan.steps:
             wait, service = expected_wait(step, now, now + step.offset_h + waits)
             if step.checks_cap:
-                over = wait - step.cap * service
+                over = delay + wait - step.cap * service
                 if over > excess:
                     excess = over
             waits += wait
@@ -195,27 +202,71 @@ class Chooser:
                 break
         return fixed + waits, excess
 
-    def send(self, train: Train, plan: RoutePlan, now: float) -> None:
-        """Count a train as bound for every facility of its leg, until it passes each."""
+    def book(self, plan: RoutePlan, depart_h: float) -> None:
+        """Count a train leaving at `depart_h` as bound for every facility of its leg, in the
+        order it will reach them, so later trains queue behind it (until it passes each)."""
         self.sent += 1
         plan.trains += 1
-        train.counted = True
         for step in plan.counted:
             queue = step.gate.bound[step.direction] if step.kind == GATE else step.node.bound
-            insort(queue, now + step.offset_h)
+            insort(queue, depart_h + step.offset_h)
+
+    def send(self, train: Train, plan: RoutePlan, now: float, booked: bool = False) -> None:
+        """Mark a train as counted, and book it now unless `dispatch` booked it already."""
+        train.counted = True
+        if not booked:
+            self.book(plan, now)
 
 
-def dispatch(w: World, chooser: Chooser):
-    """Wait until the chooser lets a train go; returns its plan, or None past the horizon."""
+def dispatch(w: World, chooser: Chooser, earliest_h: float = 0.0):
+    """Wait until the chooser has a usable route: (plan, booked, hold hours), or None past the
+    horizon.
+
+    A train that would queue beyond a dispatch cap books its place at once (booked: True,
+    already counted as bound) and must wait `hold` hours at its origin before it leaves, so trains
+    get their turn in the order they were formed, however far from the capped node they start.
+    """
     env = w.env
     horizon = w.calendar.horizon_hours
     while True:
-        plan, hold = chooser.pick(env.now)
-        if plan is not None:
-            return plan
+        plan, hold = chooser.pick(env.now, earliest_h)
         if env.now + hold >= horizon:
             return None
-        yield env.timeout(hold)
+        if plan is None:
+            yield env.timeout(hold)
+            continue
+        if hold <= 0:
+            return plan, False, 0.0
+        chooser.book(plan, env.now + hold)
+        return plan, True, hold
+
+
+@dataclass
+class Holding:
+    """Trains formed at one place that wait there for their turn at a capped node.
+
+    At most `limit` wait at once: the flow's trains a day, so that when a crossing is full its
+    turns go to flows in proportion to their demand, not one train a flow in turn.
+    """
+
+    limit: int
+    count: int = 0
+    freed: object = None  # a SimPy event that fires when a waiting train leaves
+    last_h: float = 0.0  # when the last of them leaves: the next may not leave before it
+
+    def leave(self) -> None:
+        """A waiting train leaves: wake the formation waiting for room."""
+        self.count -= 1
+        freed = self.freed
+        if freed is not None and not freed.triggered:
+            freed.succeed()
+
+
+def holding_limit(flow_size_per_year: float, train_size: float | None) -> int:
+    """Trains a day of a flow (at least one): how many of its trains may wait at once."""
+    if not train_size:
+        return 1
+    return max(1, round(flow_size_per_year / train_size / 365.0))
 
 
 def onward_chooser(

@@ -22,9 +22,10 @@ from simulator.engine.capacity import (
     section_capacities,
 )
 from simulator.engine.facilities import Gate, Slots
-from simulator.engine.processes import origin_formation, ship_arrivals, year_end_tally
+from simulator.engine.processes import origin_formation, year_end_tally
 from simulator.engine.randomness import Sampler, stream
 from simulator.engine.routing import epoch_chooser, setup_choosers
+from simulator.engine.ships import ship_arrivals
 from simulator.engine.timeline import StepFunction
 from simulator.engine.world import FlowState, NodeState, RowBuffer, SectionState, World
 from simulator.errors import ConservationError
