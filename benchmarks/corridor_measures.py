@@ -205,27 +205,61 @@ def kazakh_speed_km_per_day(scenario: Scenario, run: RunResult) -> float:
 def border_to_europe_days(run: RunResult, entry: str = "dostyk", exit_: str = "europe") -> float:
     """Mean days from a container reaching Dostyk from China to its reaching the Polish border.
 
-    Containers change trains at the border, so trains cannot be followed end to end; instead the
-    first N TEU to reach the exit are matched with the N TEU that reached the border early enough
-    to have left it (more than 30 days before the end): their mean difference in time is the mean
-    trip (exact for first-in first-out order, close otherwise).
+    Containers change trains at the border, so the trip has two parts. The time at the border
+    (exchange, handling, waiting for an onward train) matches, in first-in first-out order, the
+    TEU reaching it from China with the TEU leaving on trains formed there. The trip beyond
+    follows each train formed at the border that reaches the exit. Only what reached the border
+    more than 30 days before the end counts. Under route choice some of those containers go
+    elsewhere in Kazakhstan; their time at the border is pooled with that of the Europe-bound.
     """
     names = [r.name for r in run.resources]
     nodes = list(run.nodes)
     v = run.visits
+    cutoff = run.horizon_hours - 30 * 24.0
     container = v["cargo"] == CONTAINER
     into = (
         container
         & (v["resource"] == names.index(entry))
         & (v["prev"] == nodes.index(CHINESE_SIDE[entry].split("-")[0]))
+        & (v["arrive_h"] < cutoff)
     )
-    out = container & (v["resource"] == names.index(exit_)) & (v["next"] == -1)
-    cutoff = run.horizon_hours - 30 * 24.0
-    t_in, teu_in = v["arrive_h"][into], v["teu"][into].astype(float)
-    early = t_in < cutoff
-    total = teu_in[early].sum()
-    order = np.argsort(v["arrive_h"][out])
-    t_out, teu_out = v["arrive_h"][out][order], v["teu"][out][order].astype(float)
+    formed = _formed_at(run, entry)
+    t_out = np.array(list(formed.values()))[:, 0] if formed else np.zeros(0)
+    teu_out = np.array(list(formed.values()))[:, 1] if formed else np.zeros(0)
+    dwell_h = _matched_mean_hours(v["arrive_h"][into], v["teu"][into].astype(float), t_out, teu_out)
+    ending = (v["resource"] == names.index(exit_)) & (v["next"] == -1)
+    reached = dict(zip(v["train"][ending].tolist(), v["arrive_h"][ending].tolist()))
+    trips = [
+        (reached[k] - dep, teu) for k, (dep, teu) in formed.items() if dep < cutoff and k in reached
+    ]
+    if not trips or math.isnan(dwell_h):
+        return math.nan
+    hours, teu = np.array(trips).T
+    return (dwell_h + float((hours * teu).sum() / teu.sum())) / 24.0
+
+
+def _formed_at(run: RunResult, entry: str) -> dict[int, tuple[float, float]]:
+    """Container trains whose journey starts at `entry`: departure hour and TEU, by train."""
+    names = [r.name for r in run.resources]
+    v = run.visits
+    order = np.lexsort((v["arrive_h"], v["train"]))
+    train, resource = v["train"][order], v["resource"][order]
+    first = np.r_[True, train[1:] != train[:-1]]
+    starts = [i for i, n in enumerate(names) if n == entry or n.startswith(entry + "-")]
+    keep = first & np.isin(resource, starts) & (v["cargo"][order] == CONTAINER)
+    return {
+        int(k): (float(t), float(teu))
+        for k, t, teu in zip(train[keep], v["arrive_h"][order][keep], v["teu"][order][keep])
+    }
+
+
+def _matched_mean_hours(
+    t_in: np.ndarray, teu_in: np.ndarray, t_out: np.ndarray, teu_out: np.ndarray
+) -> float:
+    """Mean hours between the TEU arriving (all of them) and the first as many TEU leaving."""
+    total = float(teu_in.sum())
+    order = np.argsort(t_out)
+    t_out, teu_out = t_out[order], teu_out[order]
     if total <= 0 or teu_out.sum() < total:
         return math.nan
     cum = np.cumsum(teu_out)
@@ -233,5 +267,4 @@ def border_to_europe_days(run: RunResult, entry: str = "dostyk", exit_: str = "e
     taken = teu_out[: k + 1].copy()
     taken[-1] -= cum[k] - total
     exit_sum = float((taken * t_out[: k + 1]).sum())
-    entry_sum = float((teu_in[early] * t_in[early]).sum())
-    return (exit_sum - entry_sum) / total / 24.0
+    return (exit_sum - float((teu_in * t_in).sum())) / total
