@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="run a base scenario and variants on the same seeds and compare them with paired CIs",
         description="Run BASE and each VARIANT on common random numbers and write compare.csv "
-        "and compare.md: per year, crossing, section and flow the paired difference with its "
+        "and compare.md: per year, crossing, corridor, section and flow the paired difference with its "
         "95%% CI; the inputs that differ; the bottleneck of each year.",
     )
     p.add_argument("base", metavar="BASE", help="the reference scenario YAML file")
