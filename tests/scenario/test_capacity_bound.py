@@ -209,3 +209,13 @@ def test_simulated_throughput_approaches_the_bound_as_demand_rises_on_the_baseli
     assert share[1.0][dostyk] < 0.65  # seen 0.56: the 2022 demand, well below the bound
     assert share[4.0][dostyk] > 0.9  # seen 0.95: saturated, and not above the bound
     assert share[4.0][everything] > share[1.0][everything] + 0.15  # seen 0.54 -> 0.78
+
+
+def test_handling_passes_each_cargo_at_its_own_handling_time(tmp_path: Path):
+    # one slot at b, 1 h for a container train but 2 h for a bulk train: these bulk trains
+    # pass 12 a day at b, for both directions together (not 24 at the container time)
+    bound = two_ways(
+        tmp_path, ["nodes.b.handling.slots=1", "nodes.b.handling.bulk_handling_hours=2"]
+    )
+    assert bound[WEST] == bound[EAST] == (12_000, ("b",))
+    assert bound["both"] == (12_000, ("b",))
