@@ -8,8 +8,9 @@ carries on that gauge (the mean over the crossing flows, weighted by their yearl
 a node's handling (slots × 24 h, shared, times the tonnes a slot passes an hour: a train's load
 over its mean handling hours, bulk or container). Its maximum flow is the bound, its
 minimum cut the limiting resources. Both directions together are bounded by the lesser of the
-two bounds added and a joint max flow in which shared tracks and nodes count once. A crossing's
-own bound is the same with the other crossings shut. Queues, formation and disruptions are left
+two bounds added and a joint max flow in which shared tracks and nodes count once (pairs of
+sides are added). A crossing's own bound is the same with the other crossings between the same
+two sides shut, for the directions that can pass between them. Queues, formation and disruptions are left
 out, so the simulation can only come below it.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from simulator.scenario.border_sides import network_sides, passes_between, side_names, sides_joined
 from simulator.scenario.distributions import Distribution
 from simulator.scenario.model import Flow, Node, Scenario
 
@@ -84,18 +86,25 @@ def capacity_bounds(scenario: Scenario, year: int | None = None) -> list[Bound]:
     now = in_force(scenario, on)
     open_nodes = {n.id for n in now.nodes if n.opens is None or n.opens <= on}
     borders = [n.id for n in now.nodes if n.kind == "border" and n.id in open_nodes]
-    side = _sides(now, open_nodes, set(borders))
+    side = network_sides(now, open_nodes, set(borders))
     groups: dict[tuple[int, int], list[Flow]] = {}
     for flow in now.flows:
         a, b = side.get(flow.origin), side.get(flow.destination)
         if a is not None and b is not None and a != b:
             groups.setdefault((a, b), []).append(flow)
-    names = _side_names(now, side)
+    names = side_names(now, side)
     bounds = []
+    between = {b: sides_joined(now, b, side, on) for b in borders}
     for crossing in [*borders, "all"]:
-        shut = set(borders) - {crossing} if crossing != "all" else set()
+        # a crossing alone: the others between the same two sides shut, the rest open; only
+        # the directions that can pass between those sides
+        shut = {b for b in borders if b != crossing and between[b] == between.get(crossing)}
         here = open_nodes - shut
-        mine = {pair: _max_flow(_graph(now, here, [flows], on)) for pair, flows in groups.items()}
+        mine = {
+            pair: _max_flow(_graph(now, here, [flows], on))
+            for pair, flows in groups.items()
+            if crossing == "all" or passes_between(pair, between[crossing], between.values())
+        }
         for (a, b), (value, cut) in mine.items():
             bounds.append(Bound(f"{names[a]} → {names[b]}", crossing, value * DAYS_PER_YEAR, cut))
         if mine:
@@ -115,8 +124,8 @@ def _both(
     bounds added (each direction's own limits) and the joint max flow in which both directions
     pass every shared single track and node once (their shared limits)."""
     total, cut = 0.0, {}
-    for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in groups):
-        pairs = [p for p in ((a, b), (b, a)) if p in groups]
+    for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in single):
+        pairs = [p for p in ((a, b), (b, a)) if p in single]
         added = sum(single[p][0] for p in pairs)
         chosen = tuple(name for p in pairs for name in single[p][1])
         if len(pairs) == 2:
@@ -128,29 +137,6 @@ def _both(
         total += added
         cut.update(dict.fromkeys(chosen))
     return total, tuple(cut)
-
-
-def _sides(scenario: Scenario, open_nodes: set[str], borders: set[str]) -> dict[str, int]:
-    graph = nx.Graph()
-    graph.add_nodes_from(open_nodes - borders)
-    for s in scenario.sections:
-        if {s.from_, s.to} <= open_nodes - borders:
-            graph.add_edge(s.from_, s.to)
-    return {n: i for i, part in enumerate(nx.connected_components(graph)) for n in part}
-
-
-def _side_names(scenario: Scenario, side: dict[str, int]) -> dict[int, str]:
-    """'1435 mm side' by gauge; where two sides share a gauge, its first node is added."""
-    members: dict[int, list[str]] = {}
-    for node in scenario.nodes:
-        if node.id in side:
-            members.setdefault(side[node.id], []).append(node.id)
-    names = {
-        i: "/".join(f"{g} mm" for g in sorted({scenario.node(n).gauges[0] for n in ids})) + " side"
-        for i, ids in members.items()
-    }
-    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
-    return {i: f"{name} ({members[i][0]})" if name in shared else name for i, name in names.items()}
 
 
 def tonnes_per_train(scenario: Scenario, flows: list[Flow], gauge: int) -> float:

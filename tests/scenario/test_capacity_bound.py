@@ -219,3 +219,57 @@ def test_handling_passes_each_cargo_at_its_own_handling_time(tmp_path: Path):
     )
     assert bound[WEST] == bound[EAST] == (12_000, ("b",))
     assert bound["both"] == (12_000, ("b",))
+
+
+THREE_SIDES = """
+name: three-sides
+start_date: 2022-01-01
+nodes:
+  - {id: a, kind: hub, gauge_mm: 1435}
+  - id: b1
+    kind: border
+    gauge_mm: [1435, 1520]
+    exchange_trains_per_day: 10
+    handling: {slots: 10, handling_hours: 1}
+  - {id: c, kind: junction, gauge_mm: 1520}
+  - id: b2
+    kind: border
+    gauge_mm: [1520, 1435]
+    exchange_trains_per_day: 6
+    handling: {slots: 10, handling_hours: 1}
+  - {id: d, kind: exit, gauge_mm: 1435}
+sections:
+  - {from: a, to: b1, length_km: 100, km_per_day: 900, tracks: 2, trains_per_day: 40, gauge_mm: 1435}
+  - {from: b1, to: c, length_km: 100, km_per_day: 900, tracks: 2, trains_per_day: 40, gauge_mm: 1520}
+  - {from: c, to: b2, length_km: 100, km_per_day: 900, tracks: 2, trains_per_day: 40, gauge_mm: 1520}
+  - {from: b2, to: d, length_km: 100, km_per_day: 900, tracks: 2, trains_per_day: 40, gauge_mm: 1435}
+train_types:
+  - {id: bulk-1435, cargo: bulk, gauge_mm: 1435, tonnes_per_train: 1000}
+  - {id: bulk-1520, cargo: bulk, gauge_mm: 1520, tonnes_per_train: 1000}
+flows:
+  - {id: through, origin: a, destination: d, cargo: bulk, tonnes_per_year: 1000000}
+  - {id: home, origin: c, destination: a, cargo: bulk, tonnes_per_year: 1000000}
+"""
+
+
+def test_a_flow_across_two_borders_is_bounded_at_each_with_the_other_open(tmp_path: Path):
+    # a -> d crosses b1 then b2: 6 trains a day at b2's exchange, 6,000 t, at either crossing;
+    # c -> a crosses only b1 (10 a day); b2's rows leave it out
+    path = tmp_path / "three.yaml"
+    path.write_text(THREE_SIDES, encoding="utf-8")
+    rows = {
+        (b.crossing, b.direction): (round(b.tonnes_per_year / 365, 6), b.cut)
+        for b in capacity_bounds(load_scenario(path))
+    }
+    through = "1435 mm side (a) → 1435 mm side (d)"
+    home = "1520 mm side → 1435 mm side (a)"
+    assert rows == {
+        ("b1", through): (6_000, ("b2/exchange",)),
+        ("b1", home): (10_000, ("b1/exchange",)),
+        ("b1", "both"): (16_000, ("b2/exchange", "b1/exchange")),
+        ("b2", through): (6_000, ("b2/exchange",)),
+        ("b2", "both"): (6_000, ("b2/exchange",)),
+        ("all", through): (6_000, ("b2/exchange",)),
+        ("all", home): (10_000, ("b1/exchange",)),
+        ("all", "both"): (16_000, ("b2/exchange", "b1/exchange")),
+    }
