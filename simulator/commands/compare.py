@@ -19,24 +19,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="run a base scenario and variants on the same seeds and compare them with paired CIs",
         description="Run BASE and each VARIANT on common random numbers and write compare.csv "
-        "and compare.md: per year, crossing, section and flow the paired difference with its "
-        "95%% CI; the inputs that differ; the bottleneck of each year.",
+        "and compare.md: per year, crossing, corridor, section and flow the paired difference with its "
+        "95% CI; the inputs that differ; the bottleneck of each year.",
     )
     p.add_argument("base", metavar="BASE", help="the reference scenario YAML file")
     p.add_argument("variants", nargs="+", metavar="VARIANT", help="scenario YAML files to compare")
-    p.add_argument(
-        "--out", metavar="DIR", help="where to write (default: runs/compare-<base>-<variants>)"
-    )
-    p.add_argument("--years", type=options.count, metavar="N", help="horizon in years for all")
+    options.add_out(p, "runs/compare-<base>-<variants>")
+    options.add_years(p, "horizon in years for all")
     options.add_replications(p, default=str(DEFAULT_REPLICATIONS))
     options.add_execution(p)
     options.add_set(p)
-    p.add_argument(
-        "--plots",
-        action=argparse.BooleanOptionalAction,
-        default=False,
-        help="also write the difference chart compare.png (default: --no-plots)",
-    )
+    options.add_plots(p, "the difference chart compare.png")
     p.set_defaults(handler=run_compare)
 
 
@@ -75,11 +68,9 @@ def run_compare(args: argparse.Namespace) -> int:
         print("\n".join(difference_lines(result.differences, variant, markdown=False)))
     if note:
         print(note)
-    if result.counts.reused:
-        print(
-            f"resumed: {result.counts.reused} replications from {out / 'replications'}, "
-            f"{result.counts.simulated} simulated now"
-        )
+    resumed = options.resumed_note(result.counts, out)
+    if resumed:
+        print(resumed)
     print(f"wrote {', '.join(p.name for p in written)} in {out}")
     return options.EXIT_OK
 
@@ -104,7 +95,5 @@ def write_comparison(out: Path, result: Comparison, note: str, plots: bool) -> l
     ]
     if plots:
         fig = options.plots_module().difference_chart(result.differences, result.base)
-        tmp = out / ".compare.png.part"
-        fig.savefig(tmp, format="png")
-        written.append(tmp.replace(out / "compare.png"))
+        written.append(options.save_chart(fig, out / "compare.png"))
     return written

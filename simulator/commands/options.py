@@ -1,4 +1,5 @@
-"""Options shared by several commands: overrides, replications (or auto), jobs and a cluster."""
+"""Options shared by several commands: output, horizon, overrides, charts, replications (or
+auto), jobs and a cluster; and the lines they print about replications."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import importlib
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from simulator.errors import BrisimError
-from simulator.experiment.batch import dask_client
+from simulator.experiment.batch import BatchCounts, dask_client
 from simulator.experiment.progress import ProgressBar
 from simulator.experiment.replicate import Precision, ProgressFactory
 
@@ -46,6 +49,26 @@ def share(text: str) -> float:
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"expected a share between 0% and 100%, got {text!r}")
     return value
+
+
+def add_out(p: argparse.ArgumentParser, default: str) -> None:
+    """--out DIR, where the command writes."""
+    p.add_argument("--out", metavar="DIR", help=f"where to write (default: {default})")
+
+
+def add_years(p: argparse.ArgumentParser, help_text: str = "horizon in years") -> None:
+    """--years N, the horizon of every scenario run."""
+    p.add_argument("--years", type=count, metavar="N", help=help_text)
+
+
+def add_plots(p: argparse.ArgumentParser, chart: str) -> None:
+    """--plots / --no-plots, off by default: draw the command's chart too."""
+    p.add_argument(
+        "--plots",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help=f"also write {chart} (default: --no-plots)",
+    )
 
 
 def add_set(p: argparse.ArgumentParser) -> None:
@@ -142,6 +165,13 @@ def plots_module() -> ModuleType:
         ) from None
 
 
+def save_chart(figure: Any, path: Path) -> Path:
+    """Write a figure as PNG under a temporary name, then rename it: never half-written."""
+    tmp = path.with_name(f".{path.name}.part")
+    figure.savefig(tmp, format="png")
+    return tmp.replace(path)
+
+
 def replications_note(asked: int | Precision, done: int, met: bool) -> str:
     """What auto replication did, in one line ('' for a fixed count)."""
     if isinstance(asked, int):
@@ -150,3 +180,13 @@ def replications_note(asked: int | Precision, done: int, met: bool) -> str:
     if met:
         return f"replications: {done} (auto: 95% CI half-width within {target} of the mean)"
     return f"replications: {done} (auto: stopped at --max-replications before reaching {target})"
+
+
+def resumed_note(counts: BatchCounts, out: Path) -> str:
+    """How many replications came from the directory's store ('' when none)."""
+    if not counts.reused:
+        return ""
+    return (
+        f"resumed: {counts.reused} replications from {out / 'replications'}, "
+        f"{counts.simulated} simulated now"
+    )

@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="run a scenario over a grid of values and tabulate throughput per point",
         description="Run SCENARIO at every combination of the --vary values (all on the same "
         "seeds) and write sweep.csv: per point, yearly tonnes per crossing and in total with "
-        "95%% CIs, delivered tonnes, p95 transit time and the bottleneck.",
+        "95% CIs, delivered tonnes, p95 transit time and the bottleneck.",
     )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument(
@@ -36,17 +36,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="a key path and its values: v1,v2,... or start:stop:step (stop included); "
         "repeat for a grid",
     )
-    p.add_argument("--out", metavar="DIR", help="where to write (default: runs/sweep-<scenario>)")
-    p.add_argument("--years", type=options.count, metavar="N", help="horizon in years")
+    options.add_out(p, "runs/sweep-<scenario>")
+    options.add_years(p)
     options.add_replications(p, default=str(DEFAULT_REPLICATIONS))
     options.add_execution(p)
     options.add_set(p)
-    p.add_argument(
-        "--plots",
-        action=argparse.BooleanOptionalAction,
-        default=False,
-        help="also write the throughput-versus-parameter chart sweep.png (default: --no-plots)",
-    )
+    options.add_plots(p, "the throughput-versus-parameter chart sweep.png")
     p.set_defaults(handler=run_sweep)
 
 
@@ -108,18 +103,14 @@ def run_sweep(args: argparse.Namespace) -> int:
     written = [write_atomic(out / "sweep.csv", result.table.to_csv_text())]
     if args.plots:
         fig = options.plots_module().sweep_chart(result.table, result.keys)
-        tmp = out / ".sweep.png.part"
-        fig.savefig(tmp, format="png")
-        written.append(tmp.replace(out / "sweep.png"))
+        written.append(options.save_chart(fig, out / "sweep.png"))
     print("\n".join(sweep_lines(result)))
     note = options.replications_note(asked, result.replications, result.precision_met)
     if note:
         print(note)
-    if result.counts.reused:
-        print(
-            f"resumed: {result.counts.reused} replications from {out / 'replications'}, "
-            f"{result.counts.simulated} simulated now"
-        )
+    resumed = options.resumed_note(result.counts, out)
+    if resumed:
+        print(resumed)
     print(f"wrote {', '.join(p.name for p in written)} in {out}")
     return options.EXIT_OK
 

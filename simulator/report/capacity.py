@@ -1,4 +1,4 @@
-"""The capacity bound as a table: per crossing and direction, and both directions added."""
+"""The capacity bound as a table: per crossing and direction, and both directions together."""
 
 from __future__ import annotations
 
@@ -8,18 +8,11 @@ from simulator.report.tables import Table
 from simulator.scenario.capacity_bound import Bound
 
 CAPACITY_COLUMNS = ("crossing", "direction", "tonnes_per_year", "limiting_cut")
-BOTH = "both"
 
 
 def capacity_table(bounds: Sequence[Bound]) -> Table:
-    """Rows per crossing (then 'all'): each direction, then both added, with the cut named."""
-    crossings = list(dict.fromkeys(b.crossing for b in bounds))
-    rows = []
-    for crossing in crossings:
-        mine = [b for b in bounds if b.crossing == crossing]
-        rows += [(crossing, b.direction, b.tonnes_per_year, ", ".join(b.cut)) for b in mine]
-        cut = ", ".join(dict.fromkeys(name for b in mine for name in b.cut))
-        rows.append((crossing, BOTH, sum(b.tonnes_per_year for b in mine), cut))
+    """Rows per crossing (then 'all'): each direction, then both together, with the cut named."""
+    rows = [(b.crossing, b.direction, b.tonnes_per_year, ", ".join(b.cut)) for b in bounds]
     return Table(CAPACITY_COLUMNS, tuple(rows))
 
 

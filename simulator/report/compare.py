@@ -32,9 +32,10 @@ COMPARE_COLUMNS = (
     "ci95_high",
     "significant",
 )
-"""One row per variant, year, counting point and flow (both directions added)."""
+"""One row per variant, year, counting point, corridor and flow (both directions added)."""
 
-COMPARED_KINDS = ("border", "section", "flow", "total")
+COMPARED_KINDS = ("border", "section", "group", "flow", "total")
+"""Yearly kinds compared: crossings, sections, corridor (route group) labels, flows, total."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _values(report: Report) -> dict[tuple[int, str, str], dict[int, float]]:
 
 
 def compare_reports(base: Report, variants: Mapping[str, Report]) -> Table:
-    """Per variant, year, crossing, section, flow and total: means, paired difference, CI."""
+    """Per variant, year, crossing, section, corridor, flow and total: means, paired difference, CI."""
     base_values = _values(base)
     rows: list[tuple] = []
     for label, report in variants.items():

@@ -1,4 +1,4 @@
-"""compare.md and the terminal summary of a comparison: differences per year and crossing."""
+"""compare.md and the terminal summary of a comparison: differences per year, crossing, corridor."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from simulator.report.tables import Table
 
-SHOWN_KINDS = ("border", "total")  # the markdown's tables; compare.csv has every kind
+SHOWN_KINDS = ("border", "group", "total")  # the markdown's tables; compare.csv has every kind
 
 
 def _mt(tonnes: float) -> str:
@@ -20,14 +20,20 @@ def _diff(row: dict) -> str:
     return f"**{text}**" if row["significant"] == "yes" else text
 
 
+def _shown_name(row: dict) -> str:
+    if row["kind"] == "total":
+        return "total delivered"
+    return f"{row['name']} corridor" if row["kind"] == "group" else row["name"]
+
+
 def difference_lines(differences: Table, variant: str, markdown: bool = True) -> list[str]:
-    """One table of a variant: per year and crossing (then total), base, variant, difference."""
+    """One table of a variant: per year the crossings, corridors, then the total delivered."""
     rows = [r for r in differences if r["variant"] == variant and r["kind"] in SHOWN_KINDS]
     head = ["year", "crossing", "base Mt", "variant Mt", "difference Mt (95% CI)", "significant"]
     body = [
         [
             str(r["year"]),
-            "total delivered" if r["kind"] == "total" else r["name"],
+            _shown_name(r),
             _mt(r["base_mean"]),
             _mt(r["variant_mean"]),
             _diff(r) if markdown else _diff(r).strip("*"),
@@ -69,7 +75,8 @@ def compare_markdown(
         "of every scenario draws the same demand). A difference is the mean over replications "
         "of variant − base; ± is the half-width of its 95% confidence interval, from the "
         "paired differences; **bold** where the interval excludes zero. Mt = million tonnes "
-        "a year, both directions. Every crossing, section and flow is in compare.csv.",
+        "a year, both directions; a corridor is every train through the nodes labelled with it. "
+        "Every crossing, corridor, section and flow is in compare.csv.",
     ]
     if note:
         out += ["", note]

@@ -2,33 +2,41 @@
 
 The network without its border nodes falls apart into sides (China, Kazakhstan and beyond).
 For each pair of sides that flows connect, a directed graph carries tonnes a day: a section's
-trains a day in each direction, a node's exchange limit and handling rate (slots × 24 / mean
-handling hours), each times the tonnes a train carries on that gauge (the mean over the
-crossing flows, weighted by their yearly tonnes). Its maximum flow is the bound, its minimum
-cut the limiting resources. A crossing's own bound is the same with the other crossings shut.
-Queues, formation and disruptions are left out, so the simulation can only come below it.
+trains a day (in each direction on two or more tracks; on a single track twice that, shared by
+both directions) and a node's exchange limit (in each direction), each times the tonnes a train
+carries on that gauge (the mean over the crossing flows, weighted by their yearly tonnes), and
+a node's handling (slots × 24 h, shared, times the tonnes a slot passes an hour: a train's load
+over its mean handling hours, bulk or container). Its maximum flow is the bound, its
+minimum cut the limiting resources. Both directions together are bounded by the lesser of the
+two bounds added and a joint max flow in which shared tracks and nodes count once (pairs of
+sides are added). A crossing's own bound is the same with the other crossings between the same
+two sides shut, for the directions that can pass between them. Queues, formation and disruptions are left
+out, so the simulation can only come below it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 
+from simulator.scenario.border_sides import network_sides, passes_between, side_names, sides_joined
 from simulator.scenario.distributions import Distribution
-from simulator.scenario.model import Flow, Scenario
+from simulator.scenario.model import Flow, Node, Scenario
 
 DAYS_PER_YEAR = 365.0
 SOURCE, SINK = "<source>", "<sink>"
+BOTH = "both"
 
 
 @dataclass(frozen=True)
 class Bound:
     """The bound of one direction through one crossing (or all): tonnes a year and the cut."""
 
-    direction: str
+    direction: str  # 'A side → B side', or 'both' for the directions together
     crossing: str  # a border node id, or 'all'
     tonnes_per_year: float
     cut: tuple[str, ...]  # the limiting resources, e.g. 'dostyk/exchange', 'dostyk-beskol'
@@ -72,45 +80,87 @@ def in_force(scenario: Scenario, on: dt.date) -> Scenario:
 
 
 def capacity_bounds(scenario: Scenario, year: int | None = None) -> list[Bound]:
-    """Per direction between sides: the bound through each crossing and through all of them."""
+    """Per crossing (then 'all'): the bound of each direction between sides, then of both."""
     last = scenario.start_date.year + scenario.horizon_years - 1
     on = dt.date(year if year is not None else last, 12, 31)
     now = in_force(scenario, on)
     open_nodes = {n.id for n in now.nodes if n.opens is None or n.opens <= on}
     borders = [n.id for n in now.nodes if n.kind == "border" and n.id in open_nodes]
-    side = _sides(now, open_nodes, set(borders))
+    side = network_sides(now, open_nodes, set(borders))
     groups: dict[tuple[int, int], list[Flow]] = {}
     for flow in now.flows:
         a, b = side.get(flow.origin), side.get(flow.destination)
         if a is not None and b is not None and a != b:
             groups.setdefault((a, b), []).append(flow)
+    names = side_names(now, side)
     bounds = []
-    for (a, b), flows in groups.items():
-        direction = f"{_side_name(now, side, a)} → {_side_name(now, side, b)}"
-        for crossing in [*borders, "all"]:
-            shut = set(borders) - {crossing} if crossing != "all" else set()
-            graph = _graph(now, open_nodes - shut, flows, on)
-            value, cut = _max_flow(graph)
-            bounds.append(Bound(direction, crossing, value * DAYS_PER_YEAR, cut))
+    between = {b: sides_joined(now, b, side, on) for b in borders}
+    for crossing in [*borders, "all"]:
+        # a crossing alone: the others between the same two sides shut, the rest open; only
+        # the directions that can pass between those sides
+        shut = {b for b in borders if b != crossing and between[b] == between.get(crossing)}
+        here = open_nodes - shut
+        mine = {
+            pair: _max_flow(_graph(now, here, [flows], on))
+            for pair, flows in groups.items()
+            if crossing == "all" or passes_between(pair, between[crossing], between.values())
+        }
+        for (a, b), (value, cut) in mine.items():
+            bounds.append(Bound(f"{names[a]} → {names[b]}", crossing, value * DAYS_PER_YEAR, cut))
+        if mine:
+            value, cut = _both(now, here, groups, mine, on)
+            bounds.append(Bound(BOTH, crossing, value * DAYS_PER_YEAR, cut))
     return bounds
 
 
-def _sides(scenario: Scenario, open_nodes: set[str], borders: set[str]) -> dict[str, int]:
-    graph = nx.Graph()
-    graph.add_nodes_from(open_nodes - borders)
-    for s in scenario.sections:
-        if {s.from_, s.to} <= open_nodes - borders:
-            graph.add_edge(s.from_, s.to)
-    return {n: i for i, part in enumerate(nx.connected_components(graph)) for n in part}
-
-
-def _side_name(scenario: Scenario, side: dict[str, int], index: int) -> str:
-    gauges = sorted({scenario.node(n).gauges[0] for n, i in side.items() if i == index})
-    return "/".join(f"{g} mm" for g in gauges) + " side"
+def _both(
+    scenario: Scenario,
+    open_nodes: set[str],
+    groups: dict[tuple[int, int], list[Flow]],
+    single: dict[tuple[int, int], tuple[float, tuple[str, ...]]],
+    on: dt.date,
+) -> tuple[float, tuple[str, ...]]:
+    """Both directions at once, per pair of sides, added: the lesser of the two directions'
+    bounds added (each direction's own limits) and the joint max flow in which both directions
+    pass every shared single track and node once (their shared limits)."""
+    total, cut = 0.0, {}
+    for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in single):
+        pairs = [p for p in ((a, b), (b, a)) if p in single]
+        added = sum(single[p][0] for p in pairs)
+        chosen = tuple(name for p in pairs for name in single[p][1])
+        if len(pairs) == 2:
+            joint, joint_cut = _max_flow(
+                _graph(scenario, open_nodes, [groups[p] for p in pairs], on)
+            )
+            if joint < added:
+                added, chosen = joint, joint_cut
+        total += added
+        cut.update(dict.fromkeys(chosen))
+    return total, tuple(cut)
 
 
 def tonnes_per_train(scenario: Scenario, flows: list[Flow], gauge: int) -> float:
     """Mean tonnes a train carries on a gauge, over the flows weighted by their yearly tonnes."""
+    return _weighted_mean(scenario, flows, gauge, lambda flow, size: size)
+
+
+def handling_tonnes_per_hour(scenario: Scenario, flows: list[Flow], node: Node) -> float:
+    """Tonnes one of a node's slots passes an hour: a train's load over its mean handling
+    hours (bulk trains take bulk_handling_hours), over the flows weighted by yearly tonnes."""
+    if node.handling is None:
+        return math.inf
+    hours = {
+        "container": mean_hours(node.handling.handling_hours),
+        "bulk": mean_hours(node.handling.bulk_handling_hours or node.handling.handling_hours),
+    }
+    gauge = _arriving_gauge(scenario, flows, node)
+    return _weighted_mean(scenario, flows, gauge, lambda flow, size: size / hours[flow.cargo])
+
+
+def _weighted_mean(
+    scenario: Scenario, flows: list[Flow], gauge: int, value: Callable[[Flow, float], float]
+) -> float:
+    """The mean of value(flow, tonnes a train of it carries on the gauge), by yearly tonnes."""
     total = weight = 0.0
     for flow in flows:
         tt = next(
@@ -121,43 +171,76 @@ def tonnes_per_train(scenario: Scenario, flows: list[Flow], gauge: int) -> float
             continue
         size = tt.teu_per_train * flow.tonnes_per_teu if tt.teu_per_train else tt.tonnes_per_train
         w = flow.units_per_year * flow.tonnes_per_unit or 1.0
-        total, weight = total + w * float(size or 0.0), weight + w
+        total, weight = total + w * value(flow, float(size or 0.0)), weight + w
     return total / weight if weight else 0.0
 
 
-def _graph(scenario: Scenario, open_nodes: set[str], flows: list[Flow], on: dt.date) -> nx.DiGraph:
-    """Tonnes-a-day network: node n as n>in -> n>out, sections both ways, source and sink."""
+def _arriving_gauge(scenario: Scenario, flows: list[Flow], node: Node) -> int:
+    """The gauge of the trains these flows bring to a node (at a gauge change, their origin's)."""
+    return scenario.node(flows[0].origin).gauges[0] if node.changes_gauge else node.gauges[0]
+
+
+def _graph(
+    scenario: Scenario, open_nodes: set[str], directions: list[list[Flow]], on: dt.date
+) -> nx.DiGraph:
+    """Tonnes-a-day network: node n as n>in -> n>out, then the sections, a source and a sink.
+
+    With one direction, a section on two or more tracks carries its trains a day each way and a
+    single track twice that, shared by both ways. With two (opposite) directions, the second
+    is reversed: it runs from its destinations to its origins, so both go from the source's
+    side to the sink's, and every section and node is one shared arc of what both directions
+    can pass together, at the heavier of their train loads (and the more tonnes per hour of a
+    handling slot): an upper bound of the two directions' flows added.
+    """
     graph = nx.DiGraph()
-    origin_gauge = scenario.node(flows[0].origin).gauges[0]
+    joint = len(directions) > 1
     for node in scenario.nodes:
         if node.id not in open_nodes:
             continue
-        tpt = tonnes_per_train(
-            scenario, flows, origin_gauge if node.changes_gauge else node.gauges[0]
-        )
         limits = []
-        if node.exchange_trains_per_day is not None:
-            limits.append((node.exchange_trains_per_day * tpt, f"{node.id}/exchange"))
-        if node.handling is not None:
-            hours = min(
-                mean_hours(node.handling.handling_hours),
-                mean_hours(node.handling.bulk_handling_hours or node.handling.handling_hours),
+        if node.exchange_trains_per_day is not None:  # one exchange gate in each direction
+            trains = node.exchange_trains_per_day * (2 if joint else 1)
+            tpt = max(
+                tonnes_per_train(scenario, flows, _arriving_gauge(scenario, flows, node))
+                for flows in directions
             )
-            limits.append((node.handling.slots * 24.0 / hours * tpt, node.id))
+            limits.append((trains * tpt, f"{node.id}/exchange"))
+        if node.handling is not None:  # the slots serve both directions
+            rate = max(handling_tonnes_per_hour(scenario, flows, node) for flows in directions)
+            limits.append((node.handling.slots * 24.0 * rate, node.id))
         attrs = {}
         if limits:
             cap, name = min(limits)
             attrs = {"capacity": cap, "name": name}
         graph.add_edge(f"{node.id}>in", f"{node.id}>out", **attrs)
     for sec in scenario.sections:
-        if {sec.from_, sec.to} <= open_nodes and (sec.opens is None or sec.opens <= on):
-            cap = sec.trains_per_day * tonnes_per_train(scenario, flows, sec.gauge_mm)
+        if not ({sec.from_, sec.to} <= open_nodes and (sec.opens is None or sec.opens <= on)):
+            continue
+        tpt = max(tonnes_per_train(scenario, flows, sec.gauge_mm) for flows in directions)
+        if joint or sec.tracks < 2:  # both ways through one arc of both directions' trains
+            _shared_arc(graph, sec.from_, sec.to, 2 * sec.trains_per_day * tpt, sec.key)
+        else:  # a track in each direction
+            cap = sec.trains_per_day * tpt
             graph.add_edge(f"{sec.from_}>out", f"{sec.to}>in", capacity=cap, name=sec.key)
             graph.add_edge(f"{sec.to}>out", f"{sec.from_}>in", capacity=cap, name=sec.key)
-    for flow in flows:
-        graph.add_edge(SOURCE, f"{flow.origin}>in")
-        graph.add_edge(f"{flow.destination}>out", SINK)
+    for i, flows in enumerate(directions):
+        for flow in flows:
+            start, end = (
+                (flow.origin, flow.destination) if i == 0 else (flow.destination, flow.origin)
+            )
+            graph.add_edge(SOURCE, f"{start}>in")
+            graph.add_edge(f"{end}>out", SINK)
     return graph
+
+
+def _shared_arc(graph: nx.DiGraph, u: str, v: str, capacity: float, name: str) -> None:
+    """An undirected link: u -> v and v -> u both pass one arc of this capacity."""
+    enter, leave = f"{name}>shared-in", f"{name}>shared-out"
+    graph.add_edge(f"{u}>out", enter)
+    graph.add_edge(f"{v}>out", enter)
+    graph.add_edge(enter, leave, capacity=capacity, name=name)
+    graph.add_edge(leave, f"{u}>in")
+    graph.add_edge(leave, f"{v}>in")
 
 
 def _max_flow(graph: nx.DiGraph) -> tuple[float, tuple[str, ...]]:

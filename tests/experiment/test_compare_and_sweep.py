@@ -13,7 +13,8 @@ from simulator.experiment.comparison import compare, compared_scenarios
 from simulator.experiment.replicate import Precision, replicate
 from simulator.experiment.sweep import sweep
 from simulator.output.replication_cache import ReplicationCache
-from simulator.report.compare import unpaired_half_width
+from simulator.report.compare import paired_difference, unpaired_half_width
+from simulator.report.compare_summary import compare_markdown, difference_lines
 from simulator.report.precision import mean_yearly_total
 from simulator.report.tables import Table
 from simulator.scenario.diff import scenario_diff
@@ -25,6 +26,7 @@ LIGHT = [
     "flows.ore-east.tonnes_per_year=500_000",
     "horizon_years=1",
     "changes=[]",
+    "nodes.dostyk.corridor=kazakhstan",  # a corridor label: the yearly group rows
 ]
 MORE = "flows.xian-europe.teu_per_year=44_000"
 
@@ -66,6 +68,29 @@ def test_the_paired_ci_is_narrower_than_the_unpaired_one_on_the_same_runs(compar
     unpaired = unpaired_half_width(*levels)
     assert row["difference"] > 0 and row["significant"] == "yes"
     assert row["ci95"] < 0.6 * unpaired  # seen 0.42
+
+
+def test_corridor_rows_are_compared_pair_by_pair_with_their_ci(compared):
+    (row,) = compared.differences.where(kind="group")
+    assert (row["year"], row["name"], row["replications"]) == (2022, "kazakhstan", 4)
+    base, more = (
+        compared.reports[k].yearly.where(kind="group", name="kazakhstan")
+        for k in (compared.base, "more")
+    )
+    assert base.column("replication") == more.column("replication") == [0, 1, 2, 3]
+    expected = paired_difference(base.column("tonnes"), more.column("tonnes"))
+    assert row["base_mean"] == pytest.approx(sum(base.column("tonnes")) / 4)
+    assert (row["difference"], row["ci95"]) == pytest.approx((expected.mean, expected.ci95))
+    assert (row["ci95_low"], row["ci95_high"]) == pytest.approx((expected.low, expected.high))
+    assert row["difference"] > 0 and row["significant"] == "yes"  # 10% more westbound demand
+    # printed and in compare.md between the crossings and the total
+    lines = difference_lines(compared.differences, "more", markdown=False)
+    assert [line.split()[1] for line in lines[1:]] == ["dostyk", "kazakhstan", "total"]
+    assert "kazakhstan corridor" in lines[2]
+    markdown = compare_markdown(
+        compared.base, ["more"], 4, compared.differences, compared.inputs, compared.bottlenecks
+    )
+    assert "| 2022 | kazakhstan corridor |" in markdown
 
 
 def test_the_inputs_that_differ_are_named_with_both_values(base, variant, compared):
