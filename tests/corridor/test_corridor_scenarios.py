@@ -182,10 +182,14 @@ def dostyk_tonnes(howto, name: str, year: int) -> float:
 def test_without_upgrades_dostyks_exchange_fills_before_its_single_track(howto):
     exchange = limit(howto, "baseline-2022", DOSTYK_EXCHANGE, 2023)
     track = limit(howto, "baseline-2022", SINGLE_TRACK, 2023)
-    assert exchange["wait_mean_h"] > 48  # seen 13 days: out of China the exchange is full
-    assert track["wait_mean_h"] < 12  # seen 2 h: the exchange meters what reaches the track
     assert exchange["utilisation"] > 0.99  # its busier direction (out of China) is full
+    # dispatch control holds the queue to about a day of exchanges (14 trains, 24 h) ...
+    assert 6 < exchange["wait_mean_h"] < 36  # seen 17 h
+    assert track["wait_mean_h"] < 12  # seen 2 h: the exchange meters what reaches the track
     assert exchange["utilisation"] > track["utilisation"]
+    # ... and the rest waits at the origins, as backlog
+    backlog = howto[1].reports["baseline-2022"].flows.where(year=2023).column("backlog_tonnes")
+    assert sum(backlog) > 2e6
 
 
 def test_second_track_alone_leaves_dostyk_limited_by_its_exchange(howto):
@@ -195,9 +199,10 @@ def test_second_track_alone_leaves_dostyk_limited_by_its_exchange(howto):
     exchange = limit(howto, name, DOSTYK_EXCHANGE, 2023)
     assert track["utilisation"] < 0.35  # seen 0.19: the second track has room
     assert exchange["utilisation"] > track["utilisation"]  # the busiest Dostyk limit moved
-    assert exchange["wait_mean_h"] > 48  # seen 13 days
+    assert 6 < exchange["wait_mean_h"] < 36  # seen 19 h: full, held to a day's queue
     gain = dostyk_tonnes(howto, name, 2023) / dostyk_tonnes(howto, "baseline-2022", 2023)
-    assert gain < 1.03  # seen 1.00: no more tonnes cross while the exchange is full
+    # seen 1.09: the trains the exchange passes no longer wait for the line, but few more cross
+    assert 1.0 <= gain < 1.2
 
 
 def test_exchange_upgrade_alone_moves_dostyks_limit_to_the_single_track(howto):
@@ -206,7 +211,7 @@ def test_exchange_upgrade_alone_moves_dostyks_limit_to_the_single_track(howto):
     exchange = limit(howto, name, DOSTYK_EXCHANGE, 2023)
     assert exchange["wait_mean_h"] < 2  # seen 0 h once the exchange is doubled
     assert track["utilisation"] > 0.95  # seen 0.99
-    assert track["wait_mean_h"] > 24  # seen 4 days
+    assert track["wait_mean_h"] > 6  # seen 14 h: full, held to a day's queue at Dostyk
     gain = dostyk_tonnes(howto, name, 2023) / dostyk_tonnes(howto, "baseline-2022", 2023)
     assert gain > 1.03  # seen 1.07: more crosses until the single track is full
 
@@ -245,9 +250,12 @@ def test_third_crossing_draws_traffic_only_from_its_opening(squeezed):
     tonnes = {r["year"]: r["tonnes"] for r in border}
     assert tonnes.get(2022, 0.0) == 0.0
     assert tonnes[2023] > 1e6  # seen 1.6 Mt: the north-east's cargo via Semey and Ayagoz
-    old_route = report.yearly.where(kind="section", name="aktogay-ayagoz", direction="both")
-    trains = {r["year"]: r["trains"] for r in old_route}
-    assert trains[2023] < 0.2 * trains[2022]
+    # Kazakh cargo for China leaves the full Dostyk for the new line, through Ayagoz
+    dostyk = report.yearly.where(kind="border", name="dostyk", direction="both")
+    assert {r["year"]: r["trains"] for r in dostyk}[2023] > 0
+    new_line = report.yearly.where(kind="section", name="bakhty-ayagoz", direction="both")
+    trains = {r["year"]: r["trains"] for r in new_line}
+    assert trains.get(2022, 0) == 0 and trains[2023] > 300
 
 
 def test_xian_terminal_adds_trans_caspian_traffic_to_a_full_altynkol(squeezed):
@@ -255,7 +263,9 @@ def test_xian_terminal_adds_trans_caspian_traffic_to_a_full_altynkol(squeezed):
     flow = {r["year"]: r["released_teu"] for r in report.flows.where(flow="trans-caspian")}
     assert flow[2023] > 3 * flow[2022]  # 33.6k → (33.6k + 66.5k) × 1.61 TEU: ratio ≈ 4.8
     assert resource(report, ALTYNKOL_LINE, 2023)["utilisation"] > 0.97
-    assert resource(report, ALTYNKOL_EXCHANGE, 2023)["wait_mean_h"] > 48
+    assert resource(report, ALTYNKOL_EXCHANGE, 2023)["wait_mean_h"] > 6  # seen 21 h, held
+    (held,) = report.flows.where(flow="trans-caspian", year=2023).column("backlog_teu")
+    assert held > 0.2 * flow[2023]  # the rest waits at Xi'an
 
 
 def test_bottleneck_page_quick_look_shows_the_limit_moving_to_altynkols_exchange():
@@ -271,7 +281,7 @@ def test_bottleneck_page_quick_look_shows_the_limit_moving_to_altynkols_exchange
     cells = [c.strip() for c in row_2023.strip("|").split("|")]
     track, exchange = cells[2], cells[3]  # the Dostyk limits, as 'utilisation · wait'
     assert float(track.split(" · ")[0]) < 0.35 and track.endswith(" h")
-    assert float(exchange.split(" · ")[0]) < 0.7 and exchange.endswith(" h")
+    assert float(exchange.split(" · ")[0]) < 0.85 and exchange.endswith(" h")  # seen 0.74
 
 
 def test_bottleneck_page_holds_eight_years_of_every_scenario(bottlenecks: ModuleType):

@@ -181,8 +181,11 @@ def scaled_demand(scenario: Scenario, factor: float) -> list[str]:
 
 def test_simulated_throughput_approaches_the_bound_as_demand_rises_on_the_baseline():
     # The bundled baseline's one year (2022), one replication at its own demand and at four
-    # times it. Every crossing and direction stays below its bound; Dostyk, the main
-    # crossing, fills up to its bound both ways (the shared Dostyk-Beskol single track).
+    # times it. Every crossing and direction stays below its bound; at four times, Dostyk's
+    # limits (its exchange and the shared Dostyk-Beskol single track) are full, and its tonnes
+    # rise towards the bound. They stay short of it: the bound lets the heaviest trains use
+    # every shared slot, while dispatch control gives the slots to trains in the order they
+    # booked them, many of them container trains of 1,100-1,300 t against 4,000 t of bulk.
     from simulator import build_report, simulate
 
     path = Path(__file__).parents[2] / "scenarios" / "baseline-2022.yaml"
@@ -194,6 +197,10 @@ def test_simulated_throughput_approaches_the_bound_as_demand_rises_on_the_baseli
         scaled = {(b.crossing, b.direction): b.tonnes_per_year for b in capacity_bounds(scenario)}
         assert scaled == pytest.approx(bounds)  # the same mix of loads: the same bound
         report = build_report(scenario, [simulate(scenario, 0)])
+        if factor == 4.0:
+            for limit in ("dostyk/exchange", "dostyk-beskol"):
+                (row,) = report.resources.where(resource=limit)
+                assert row["utilisation"] > 0.97  # seen 0.998 and 0.997
         carried: dict[tuple[str, str], float] = {}
         for row in report.yearly.where(kind="border"):
             if row["direction"] == "both":
@@ -207,9 +214,9 @@ def test_simulated_throughput_approaches_the_bound_as_demand_rises_on_the_baseli
         share[factor] = {key: carried[key] / bounds[key] for key in bounds}
     assert all(s <= 1.0 for level in share.values() for s in level.values())
     dostyk, everything = ("dostyk", "both"), ("all", "both")
-    assert share[1.0][dostyk] < 0.65  # seen 0.56: the 2022 demand, well below the bound
-    assert share[4.0][dostyk] > 0.9  # seen 0.95: saturated, and not above the bound
-    assert share[4.0][everything] > share[1.0][everything] + 0.15  # seen 0.54 -> 0.78
+    assert share[1.0][dostyk] < 0.65  # seen 0.57: the 2022 demand, well below the bound
+    assert share[4.0][dostyk] > share[1.0][dostyk] + 0.1  # seen 0.71
+    assert share[4.0][everything] > share[1.0][everything] + 0.1  # seen 0.54 -> 0.68
 
 
 def test_handling_passes_each_cargo_at_its_own_handling_time(tmp_path: Path):
