@@ -20,6 +20,7 @@ from simulator.engine.facilities import Gate, Slots
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
 from simulator.engine.randomness import Sampler
 from simulator.records.results import Columns
+from simulator.records.sink import RecordSink
 from simulator.scenario.calendar import Calendar
 from simulator.scenario.model import Flow, Node, Scenario, Section, TrainType
 
@@ -35,13 +36,19 @@ class RowBuffer(Columns):
     """
 
     rows: list[tuple] = field(default_factory=list)
+    # where rows go instead of the columns, a block at a time (a RecordSink's `visits`)
+    sink: Callable[[dict[str, np.ndarray]], None] | None = None
 
     def flush(self) -> None:
-        """Copy the pending rows into the columns."""
+        """Copy the pending rows into the columns (or hand them to the sink)."""
         if self.rows:
             table = np.array(self.rows, dtype=np.dtype(list(self.dtypes.items())))
-            self.extend(**{k: table[k] for k in self.dtypes})
             self.rows.clear()
+            block = {k: np.ascontiguousarray(table[k]) for k in self.dtypes}
+            if self.sink is not None:
+                self.sink(block)
+            else:
+                self.extend(**block)
 
     def append(self, **values: float) -> None:
         """Add one row by column name (after the pending ones)."""
@@ -212,6 +219,23 @@ class World:
     released_months: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
     section_by_pair: dict[tuple[str, str], SectionState] = field(default_factory=dict)
     counting: bool = False  # trains are counted as bound (route choice or dispatch control)
+    sink: RecordSink | None = None  # where records go while the run goes (else kept whole)
+    unloading: list[float] = field(default_factory=list)  # arrival hours of ships at berths
+
+    def hand_over(self) -> None:
+        """Give the sink the rows recorded so far, and the hour before which they are complete.
+
+        Complete up to the earliest arrival of a visit still open: a train's current visit
+        (`Train.at`) or a ship at or waiting for a berth; lots are delivered at the clock.
+        """
+        if self.sink is None:
+            return
+        self.visits.flush()
+        if self.lots.size:
+            self.sink.lots({k: a[: self.lots.size].copy() for k, a in self.lots.data.items()})
+            self.lots.size = 0
+        open_h = [t.at[3] for t in self.live.values() if t.at is not None]
+        self.sink.settled(min([self.env.now, *open_h, *self.unloading]))
 
     def section(self, a: str, b: str) -> SectionState:
         """The section joining two nodes."""
