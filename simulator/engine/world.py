@@ -7,6 +7,7 @@ independent tallies that the conservation check compares at the end.
 from __future__ import annotations
 
 import functools
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from simulator.engine.facilities import Gate, Slots
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
 from simulator.engine.randomness import Sampler
 from simulator.records.results import Columns
-from simulator.records.sink import RecordSink
+from simulator.records.sink import OPEN_END_H, RecordSink
 from simulator.scenario.calendar import Calendar
 from simulator.scenario.model import Flow, Node, Scenario, Section, TrainType
 
@@ -225,8 +226,8 @@ class World:
     def hand_over(self) -> None:
         """Give the sink the rows recorded so far, and the hour before which they are complete.
 
-        Complete up to the earliest arrival of a visit still open: a train's current visit
-        (`Train.at`) or a ship at or waiting for a berth; lots are delivered at the clock.
+        Complete up to the clock, or the arrival of a ship still at or waiting for a berth;
+        trains' visits in progress are given as rows of their own when asked for.
         """
         if self.sink is None:
             return
@@ -234,8 +235,22 @@ class World:
         if self.lots.size:
             self.sink.lots({k: a[: self.lots.size].copy() for k, a in self.lots.data.items()})
             self.lots.size = 0
-        open_h = [t.at[3] for t in self.live.values() if t.at is not None]
-        self.sink.settled(min([self.env.now, *open_h, *self.unloading]))
+        self.sink.settled(min([self.env.now, *self.unloading]), self.open_visits)
+
+    def open_visits(self) -> dict[str, np.ndarray]:
+        """A row for the visit each train is in now, ending at OPEN_END_H (see records/sink.py)."""
+        rows = []
+        for train in self.live.values():
+            if train.at is None:
+                continue
+            resource, prev, nxt, arrive, start, _ = train.at
+            cargo = 0 if train.flow.flow.cargo == "container" else 1
+            start = start if math.isfinite(start) else OPEN_END_H
+            rows.append((resource, prev, nxt, train.number, cargo, arrive, start, OPEN_END_H))
+            rows[-1] += (0.0, train.teu, train.tonnes, True)
+        dtype = np.dtype(list(self.visits.dtypes.items()))
+        table = np.array(rows, dtype=dtype) if rows else np.zeros(0, dtype=dtype)
+        return {k: np.ascontiguousarray(table[k]) for k in self.visits.dtypes}
 
     def section(self, a: str, b: str) -> SectionState:
         """The section joining two nodes."""

@@ -8,11 +8,17 @@ with its horizon. It sits here, below both, so that neither imports the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
 from simulator.records.results import RunResult
+
+OPEN_END_H = 1e9
+"""End hour of a visit still in progress: beyond any horizon, so it sorts after the train's
+finished visits and counts in no period. Its start is OPEN_END_H too where service has not
+begun (its true start is later than the clock); other columns are as they will be recorded."""
 
 
 class RecordSink(Protocol):
@@ -27,5 +33,6 @@ class RecordSink(Protocol):
     def lots(self, block: dict[str, np.ndarray]) -> None:
         """Delivered lot rows (RunResult.lots columns), in record order."""
 
-    def settled(self, hour: float) -> None:
-        """Every visit that began before `hour`, and every lot delivered before it, was handed."""
+    def settled(self, hour: float, open_visits: Callable[[], dict[str, np.ndarray]]) -> None:
+        """Every visit that ended before `hour`, and every lot delivered before it, was handed;
+        `open_visits()` gives a row for each train's visit in progress (see OPEN_END_H)."""

@@ -14,6 +14,7 @@ transit sample) are carried as running totals and small per-year pieces (online_
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 
@@ -102,12 +103,15 @@ class OnlineTables:
         """Keep a block of delivered lots, times to the second as stored."""
         self.lot_blocks.append(compact_lots(block))
 
-    def settled(self, hour: float) -> None:
-        """Finish every year that ends by `hour`."""
+    def settled(self, hour: float, open_visits: Callable[[], dict[str, np.ndarray]]) -> None:
+        """Finish every year that ends by `hour`; trains still in a visit that began before
+        its end count in its queues through their rows of `open_visits`."""
         assert self.years is not None
-        while self.done < len(self.years) - 1 and hour >= self.years.hi[self.done]:
-            self._finish_year(self.done, last=False)
-            self.done += 1
+        if self.done < len(self.years) - 1 and hour >= self.years.hi[self.done]:
+            still = compact_visits(open_visits())
+            while self.done < len(self.years) - 1 and hour >= self.years.hi[self.done]:
+                self._finish_year(self.done, last=False, still=still)
+                self.done += 1
 
     @property
     def held_rows(self) -> int:
@@ -141,22 +145,24 @@ class OnlineTables:
             queue_open={k: tuple(v) for k, v in self.queue_open.items()},
         )
 
-    def _gather(self) -> dict[str, np.ndarray]:
-        """The window and the pending rows, in stored order (by train, then end)."""
+    def _gather(self, still: dict[str, np.ndarray] | None) -> tuple[dict, np.ndarray]:
+        """The window, the pending rows and the open visits, in stored order (by train, then
+        end), and which of them are open visits."""
+        assert self.shell is not None
         blocks = ([self.window] if self.window is not None else []) + self.pending
         self.pending = []
-        if not blocks:
-            assert self.shell is not None
-            return {k: a.copy() for k, a in self.shell.visits.items()}
-        v = _concat(blocks)
-        self.peak_rows = max(self.peak_rows, len(v["train"]))
-        return _take(v, stored_order(v))
+        held = sum(len(b["train"]) for b in blocks)
+        self.peak_rows = max(self.peak_rows, held)
+        blocks += [still] if still is not None else []
+        v = _concat(blocks) if blocks else {k: a.copy() for k, a in self.shell.visits.items()}
+        order = stored_order(v)
+        return _take(v, order), order >= held
 
-    def _finish_year(self, y: int, last: bool) -> None:
+    def _finish_year(self, y: int, last: bool, still: dict | None = None) -> None:
         """Rows of every table for year period y, from the visits that can touch it."""
         assert self.shell is not None and self.years is not None and self.months is not None
         assert self.carried is not None
-        v = self._gather()
+        v, provisional = self._gather(still)
         lots = _concat(self.lot_blocks) if self.lot_blocks else dict(self.shell.lots)
         run = dataclasses.replace(
             self.shell, visits=v, lots=lots, released=_NO_RELEASES, backlog=_NO_RELEASES
@@ -177,14 +183,16 @@ class OnlineTables:
         self.cells.update(border_total_cells(run, year, out, held))
         self.cells.update(flow_cells(run, year))
         self.carried.add_transit(run, year)
-        hours = sample_hours(run)
-        hours = hours[(hours >= lo) & (hours < hi)]
-        sampled, trains, still = queue_samples(run, hours)
+        every_day = sample_hours(run)
+        hours = every_day[(every_day >= lo) & (every_day < hi)]
+        sampled, trains, _ = queue_samples(run, hours)
         self.queue_hours.extend(sampled)
         for name in self.queue_trains:
             self.queue_trains[name].extend(trains[name])
-            self.queue_open[name].extend(still[name])
-        self._drop(v, float(self.years.hi[y]))
+        if last:  # trains still waiting at the end: their visits are all in the last window
+            _, _, waiting = queue_samples(run, every_day)
+            self.queue_open = {name: list(counts) for name, counts in waiting.items()}
+        self._drop(_take(v, np.flatnonzero(~provisional)), float(self.years.hi[y]))
 
     def _drop(self, v: dict[str, np.ndarray], hi: float) -> None:
         """Keep the visits that end after the year, and each train's last one before it (a

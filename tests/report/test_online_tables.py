@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from simulator.engine.simulation import simulate
+from simulator.records.sink import OPEN_END_H
 from simulator.records.stored import compact
 from simulator.report.online import OnlineTables
 from simulator.report.replication_tables import replication_tables
@@ -18,10 +19,18 @@ from tests.toy_runs import exact, toy_run
 
 def replay(run, sink: OnlineTables) -> None:
     """Hand a finished run's rows to the sink as the engine would: each visit when it ends,
-    each lot when delivered, and settled up to the earliest arrival still open."""
+    each lot when delivered, and the visits in progress as open rows when asked for."""
     v, lots = run.visits, run.lots
     sink.begin(dataclasses.replace(run, visits={k: a[:0] for k, a in v.items()}))
     fed = np.zeros(len(v["end_h"]), dtype=bool)
+
+    def in_progress(t: float) -> dict[str, np.ndarray]:
+        rows = ~fed & (v["arrive_h"] < t)
+        out = {k: a[rows].copy() for k, a in v.items()}
+        out["start_h"][out["start_h"] >= t] = OPEN_END_H
+        out["end_h"][:] = OPEN_END_H
+        return out
+
     for t in sorted(set(v["end_h"].tolist()) | set(lots["delivered_h"].tolist())):
         now = (v["end_h"] == t) & ~fed
         if now.any():
@@ -30,8 +39,7 @@ def replay(run, sink: OnlineTables) -> None:
         delivered = lots["delivered_h"] == t
         if delivered.any():
             sink.lots({k: a[delivered] for k, a in lots.items()})
-        open_arrivals = v["arrive_h"][~fed]
-        sink.settled(min([t, *open_arrivals[open_arrivals < t].tolist()]))
+        sink.settled(t, lambda t=t: in_progress(t))
 
 
 @pytest.mark.parametrize("warmup_hours", [0.0, 500.0, 8770.0])
