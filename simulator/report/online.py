@@ -147,16 +147,23 @@ class OnlineTables:
 
     def _gather(self, still: dict[str, np.ndarray] | None) -> tuple[dict, np.ndarray]:
         """The window, the pending rows and the open visits, in stored order (by train, then
-        end), and which of them are open visits."""
+        end), and which of them are open visits. Built a column at a time, each block's
+        column freed as it is copied, so that about one copy of the rows is held at once."""
         assert self.shell is not None
         blocks = ([self.window] if self.window is not None else []) + self.pending
-        self.pending = []
+        self.window, self.pending = None, []
         held = sum(len(b["train"]) for b in blocks)
         self.peak_rows = max(self.peak_rows, held)
-        blocks += [still] if still is not None else []
-        v = _concat(blocks) if blocks else {k: a.copy() for k, a in self.shell.visits.items()}
+        blocks += [dict(still)] if still is not None else []  # kept for the next year
+        if not blocks:
+            return {k: a.copy() for k, a in self.shell.visits.items()}, np.zeros(0, dtype=bool)
+        v = {}
+        for k in self.shell.visits:
+            v[k] = np.concatenate([b.pop(k) for b in blocks])
         order = stored_order(v)
-        return _take(v, order), order >= held
+        for k in v:
+            v[k] = v[k][order]
+        return v, order >= held
 
     def _finish_year(self, y: int, last: bool, still: dict | None = None) -> None:
         """Rows of every table for year period y, from the visits that can touch it."""
