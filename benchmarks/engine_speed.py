@@ -16,8 +16,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REFERENCE_RATIO, TEN_YEAR_SECONDS, LOT_RATIO = 1.5, 20.0, 1.15
+REFERENCE_RATIO, TEN_YEAR_SECONDS, LOT_RATIO = 0.8, 20.0, 1.15
 OTHER_GROWTH, OTHER_SLACK_MB = 1.25, 1.0  # memory beyond records: at most +25% and 1 MB
+PEAK_MB = {10: 300.0, 100: 350.0}  # peak memory of one replication up to 10 years, and beyond
+JOBS_SPEEDUP = 1.8  # --jobs 2 against --jobs 1 on an otherwise idle 2-core machine
 
 
 def _number(kind: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
@@ -35,6 +37,16 @@ def _number(kind: Callable[[str], float], low: float, high: float) -> Callable[[
     return parse
 
 
+PARTS = ("engine", "reference", "memory", "peak", "jobs")
+JOBS_REPLICATIONS = 4
+
+
+def _years_list(text: str) -> tuple[int, ...]:
+    """An argparse type: comma-separated whole years from 1 to 100."""
+    parse = _number(int, 1, 100)
+    return tuple(int(parse(part)) for part in text.split(","))
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Options; bad values exit with code 2 and a message naming the option."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -43,7 +55,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=_number(int, 0, 2**31), default=1, help="scenario seed")
     p.add_argument("--repeat", type=_number(int, 1, 20), default=1, help="runs; keep the fastest")
     p.add_argument("--skip-reference", action="store_true", help="no plain SimPy reference")
-    p.add_argument("--part", choices=("engine", "reference", "memory"), help=argparse.SUPPRESS)
+    p.add_argument(
+        "--memory-scenario",
+        default="scenarios/baseline-2022.yaml",
+        help="scenario file of the whole-command memory and --jobs measurements",
+    )
+    p.add_argument(
+        "--memory-years", type=_years_list, default=(10, 30), help="horizons, e.g. 10,30"
+    )
+    p.add_argument("--jobs-years", type=_number(int, 1, 100), default=2, help="--jobs run years")
+    p.add_argument("--part", choices=PARTS, help=argparse.SUPPRESS)
+    p.add_argument("--records", default="none", help=argparse.SUPPRESS)
+    p.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--lot", type=float, default=1.0, help=argparse.SUPPRESS)
     p.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -51,19 +74,32 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def run_part(args: argparse.Namespace) -> dict:
     """One measurement, in this interpreter (the child side)."""
+    import command_parts
     import speed_parts
 
     if args.part == "engine":
         return speed_parts.engine(args.years, args.scale, args.seed, args.lot, args.data)
     if args.part == "reference":
         return speed_parts.reference(args.data)
+    if args.part == "peak":
+        return command_parts.peak_memory(scenario_path(args), args.years, args.records)
+    if args.part == "jobs":
+        path = scenario_path(args)
+        return command_parts.jobs_wall(path, args.years, JOBS_REPLICATIONS, args.jobs)
     return speed_parts.memory(args.years, args.scale, args.seed)
+
+
+def scenario_path(args: argparse.Namespace) -> str:
+    """The memory scenario, from the working folder or else the top folder of the repository."""
+    path = Path(args.memory_scenario)
+    return str(path if path.exists() else HERE.parent / path)
 
 
 def child(args: argparse.Namespace, part: str, *extra: str) -> dict:
     """Run one part in a fresh interpreter and read back its figures."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--part", part]
     cmd += ["--years", str(args.years), "--scale", str(args.scale), "--seed", str(args.seed)]
+    cmd += ["--memory-scenario", args.memory_scenario]
     done = subprocess.run([*cmd, *extra], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"the {part} measurement failed:\n{done.stderr.strip()}")
@@ -100,6 +136,13 @@ def measure(args: argparse.Namespace, data: Path) -> dict[str, dict]:
             runs["reference"].append(child(args, "reference", "--data", str(data)))
     out = {k: fastest(v) for k, v in runs.items() if v}
     out["memory"] = child(args, "memory")
+    for years in args.memory_years:
+        for records in ("none", "first"):
+            whole = argparse.Namespace(**{**vars(args), "years": years})
+            out[f"peak {records} {years}"] = child(whole, "peak", "--records", records)
+    whole = argparse.Namespace(**{**vars(args), "years": args.jobs_years})
+    for jobs in (1, 2):
+        out[f"jobs {jobs}"] = child(whole, "jobs", "--jobs", str(jobs))
     return out
 
 
@@ -148,6 +191,33 @@ def report(args: argparse.Namespace, m: dict[str, dict]) -> list[str]:
         verdict(lot_ratio <= LOT_RATIO, lots),
         verdict(mem["end_other_mb"] <= limit, flat),
     ]
+    name = Path(args.memory_scenario).name
+    for years in args.memory_years:
+        goal = next(mb for limit_years, mb in sorted(PEAK_MB.items()) if years <= limit_years)
+        for records in ("none", "first"):
+            r = m[f"peak {records} {years}"]
+            out.append(
+                f"brisim run {name} --years {years} --replications 1 --records {records}: "
+                f"peak memory {r['peak_mb']:.1f} MB, wall {r['wall_s']:.2f} s"
+            )
+            goals.append(
+                verdict(
+                    r["peak_mb"] <= goal,
+                    f"peak memory of one replication, --records {records}, {years} years: "
+                    f"{r['peak_mb']:.1f} MB (goal at most {goal:g} MB)",
+                )
+            )
+    one, two = m["jobs 1"]["wall_s"], m["jobs 2"]["wall_s"]
+    out.append(
+        f"brisim run {name} --years {args.jobs_years} --replications {JOBS_REPLICATIONS}: "
+        f"--jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s, speed-up {one / two:.2f}x"
+    )
+    goals.append(
+        verdict(
+            one / two >= JOBS_SPEEDUP,
+            f"jobs: --jobs 2 at least {JOBS_SPEEDUP}x as fast as --jobs 1 ({one / two:.2f}x)",
+        )
+    )
     return out + goals
 
 

@@ -50,7 +50,12 @@ def test_readme_tiny_run_prints_every_figure_and_a_verdict_per_goal():
     assert re.search(r"engine / reference wall time: \d+\.\d\d", out)
     assert re.search(r"memory \(traced\): at [\d.]+ years .* at 1\.0 years .* peak", out)
     verdicts = [r for r in out.splitlines() if r.startswith(("PASS", "FAIL"))]
-    assert [v.split()[1] for v in verdicts] == ["engine", "one", "half", "memory"]
+    assert [v.split()[1] for v in verdicts] == ["engine", "one", "half", "memory"] + [
+        "peak"
+    ] * 2 + ["jobs:"]
+    for records in ("none", "first"):
+        assert re.search(rf"--records {records}: peak memory [\d.]+ MB, wall", out)
+    assert re.search(r"--jobs 1 [\d.]+ s, --jobs 2 [\d.]+ s, speed-up \d+\.\d\dx", out)
     lots = re.search(r"lot-size check: ([\d,]+) -> ([\d,]+) lots, .* ratio \d+\.\d\d", out)
     before, after = (int(n.replace(",", "")) for n in lots.groups())
     assert after / before == pytest.approx(2.0, rel=0.1)  # Poisson demand: twice the lots, roughly

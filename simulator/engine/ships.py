@@ -31,11 +31,13 @@ def unload_ship(w: World, fs: FlowState, n_lots: int) -> Proc:
     w.release(fs, np.full(n_lots, arrive))
     fs.in_port_lots += n_lots
     port = w.nodes[fs.flow.origin]
+    w.unloading.append(arrive)
     yield port.berths.request()
     start = env.now
     hours = n_lots * fs.flow.lot_teu / port.node.port.crane_teu_per_hour
     yield env.timeout(hours)
     port.berths.release()
+    w.unloading.remove(arrive)
     log = visit_log(w.visits, -1, 0, n_lots * fs.teu_per_lot, n_lots * fs.tonnes_per_lot)
     log(
         port.berth_resource,

@@ -6,6 +6,7 @@ and replication give identical records, in any process, in any order.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -38,6 +39,7 @@ from simulator.records.results import (
     ResourceInfo,
     RunResult,
 )
+from simulator.records.sink import RecordSink
 from simulator.scenario.calendar import Calendar
 from simulator.scenario.model import Scenario
 from simulator.scenario.network import route_epochs
@@ -155,8 +157,14 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run_until(env: simpy.Environment, horizon: float, progress: ProgressFn | None) -> int:
-    """Step the event loop to the horizon, reporting progress; returns events processed."""
+def run_until(
+    env: simpy.Environment,
+    horizon: float,
+    progress: ProgressFn | None,
+    each_chunk: Callable[[], None] | None = None,
+) -> int:
+    """Step the event loop to the horizon, reporting progress and calling `each_chunk` every
+    simulated month; returns events processed."""
     events = 0
     t = 0.0
     peek, step = env.peek, env.step  # bound once: this loop runs for every event
@@ -166,6 +174,8 @@ def run_until(env: simpy.Environment, horizon: float, progress: ProgressFn | Non
             while peek() < t:
                 step()
                 events += 1
+            if each_chunk is not None:
+                each_chunk()
             if progress is not None:
                 progress(t)
     return events
@@ -238,17 +248,28 @@ def balances(w: World) -> tuple[FlowBalance, ...]:
 
 
 def simulate(
-    scenario: Scenario, replication: int = 0, progress: ProgressFn | None = None
+    scenario: Scenario,
+    replication: int = 0,
+    progress: ProgressFn | None = None,
+    sink: RecordSink | None = None,
 ) -> RunResult:
     """Run one replication of a scenario and return its records.
 
-    Raises ConservationError if any flow's tonnes or TEU do not balance at the end.
+    With a `sink`, visits and lots go to it as the run goes (see records/sink.py) and the
+    result holds none of them. Raises ConservationError if any flow's tonnes or TEU do not
+    balance at the end.
     """
     wall = time.perf_counter()
     w, resources = build_world(scenario, replication)
+    shell = _shell(scenario, w, resources)
+    if sink is not None:
+        w.sink = sink
+        w.visits.sink = sink.visits
+        sink.begin(shell)
     start_processes(w)
-    events = run_until(w.env, w.calendar.horizon_hours, progress)
+    events = run_until(w.env, w.calendar.horizon_hours, progress, w.hand_over)
     w.record_open_visits(w.calendar.horizon_hours)
+    w.hand_over()
     flow_balances = balances(w)
     broken = [b for b in flow_balances if not b.passed]
     if broken:
@@ -264,16 +285,8 @@ def simulate(
         )
     released = sorted(w.released_months.items())
     fl = {fs.index: fs for fs in w.flows}
-    return RunResult(
-        scenario_name=scenario.name,
-        replication=replication,
-        seed=scenario.seed,
-        start_date=scenario.start_date,
-        horizon_hours=w.calendar.horizon_hours,
-        warmup_hours=scenario.warmup_days * 24.0,
-        nodes=tuple(n.id for n in scenario.nodes),
-        flows=tuple(f.id for f in scenario.flows),
-        resources=tuple(resources),
+    return dataclasses.replace(
+        shell,
         visits=w.visits.freeze(),
         lots=w.lots.freeze(),
         released={
@@ -288,10 +301,34 @@ def simulate(
             "teu": np.array([b[2] for b in w.backlog]),
             "tonnes": np.array([b[3] for b in w.backlog]),
         },
-        capacity=capacity_table(w, resources),
         balances=flow_balances,
-        markers=markers(scenario, w.calendar),
         trains=w.next_train,
         events=events,
         wall_seconds=time.perf_counter() - wall,
+    )
+
+
+def _shell(scenario: Scenario, w: World, resources: list[ResourceInfo]) -> RunResult:
+    """The run's fixed facts, known before it runs (capacity and markers are timelines)."""
+    empty = {"flow": np.zeros(0, dtype=np.int32)}
+    return RunResult(
+        scenario_name=scenario.name,
+        replication=w.replication,
+        seed=scenario.seed,
+        start_date=scenario.start_date,
+        horizon_hours=w.calendar.horizon_hours,
+        warmup_hours=scenario.warmup_days * 24.0,
+        nodes=tuple(n.id for n in scenario.nodes),
+        flows=tuple(f.id for f in scenario.flows),
+        resources=tuple(resources),
+        visits=Columns(VISIT_COLUMNS).freeze(),
+        lots=Columns(LOT_COLUMNS).freeze(),
+        released=empty,
+        backlog=empty,
+        capacity=capacity_table(w, resources),
+        balances=(),
+        markers=markers(scenario, w.calendar),
+        trains=0,
+        events=0,
+        wall_seconds=0.0,
     )

@@ -7,6 +7,7 @@ independent tallies that the conservation check compares at the end.
 from __future__ import annotations
 
 import functools
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from simulator.engine.facilities import Gate, Slots
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
 from simulator.engine.randomness import Sampler
 from simulator.records.results import Columns
+from simulator.records.sink import OPEN_END_H, RecordSink
 from simulator.scenario.calendar import Calendar
 from simulator.scenario.model import Flow, Node, Scenario, Section, TrainType
 
@@ -35,13 +37,19 @@ class RowBuffer(Columns):
     """
 
     rows: list[tuple] = field(default_factory=list)
+    # where rows go instead of the columns, a block at a time (a RecordSink's `visits`)
+    sink: Callable[[dict[str, np.ndarray]], None] | None = None
 
     def flush(self) -> None:
-        """Copy the pending rows into the columns."""
+        """Copy the pending rows into the columns (or hand them to the sink)."""
         if self.rows:
             table = np.array(self.rows, dtype=np.dtype(list(self.dtypes.items())))
-            self.extend(**{k: table[k] for k in self.dtypes})
             self.rows.clear()
+            block = {k: np.ascontiguousarray(table[k]) for k in self.dtypes}
+            if self.sink is not None:
+                self.sink(block)
+            else:
+                self.extend(**block)
 
     def append(self, **values: float) -> None:
         """Add one row by column name (after the pending ones)."""
@@ -212,6 +220,37 @@ class World:
     released_months: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
     section_by_pair: dict[tuple[str, str], SectionState] = field(default_factory=dict)
     counting: bool = False  # trains are counted as bound (route choice or dispatch control)
+    sink: RecordSink | None = None  # where records go while the run goes (else kept whole)
+    unloading: list[float] = field(default_factory=list)  # arrival hours of ships at berths
+
+    def hand_over(self) -> None:
+        """Give the sink the rows recorded so far, and the hour before which they are complete.
+
+        Complete up to the clock, or the arrival of a ship still at or waiting for a berth;
+        trains' visits in progress are given as rows of their own when asked for.
+        """
+        if self.sink is None:
+            return
+        self.visits.flush()
+        if self.lots.size:
+            self.sink.lots({k: a[: self.lots.size].copy() for k, a in self.lots.data.items()})
+            self.lots.size = 0
+        self.sink.settled(min([self.env.now, *self.unloading]), self.open_visits)
+
+    def open_visits(self) -> dict[str, np.ndarray]:
+        """A row for the visit each train is in now, ending at OPEN_END_H (see records/sink.py)."""
+        rows = []
+        for train in self.live.values():
+            if train.at is None:
+                continue
+            resource, prev, nxt, arrive, start, _ = train.at
+            cargo = 0 if train.flow.flow.cargo == "container" else 1
+            start = start if math.isfinite(start) else OPEN_END_H
+            rows.append((resource, prev, nxt, train.number, cargo, arrive, start, OPEN_END_H))
+            rows[-1] += (0.0, train.teu, train.tonnes, True)
+        dtype = np.dtype(list(self.visits.dtypes.items()))
+        table = np.array(rows, dtype=dtype) if rows else np.zeros(0, dtype=dtype)
+        return {k: np.ascontiguousarray(table[k]) for k in self.visits.dtypes}
 
     def section(self, a: str, b: str) -> SectionState:
         """The section joining two nodes."""

@@ -54,6 +54,19 @@ def outcome(run: RunResult, horizon_years: int, keep_records: bool) -> Replicati
     )
 
 
+def tables_outcome(run: RunResult, tables: ReplicationTables) -> ReplicationOutcome:
+    """A replication reduced to its tables while it ran (its records were not kept)."""
+    return ReplicationOutcome(
+        tables=tables,
+        records=None,
+        trains=run.trains,
+        events=run.events,
+        wall_seconds=run.wall_seconds,
+        horizon_hours=run.horizon_hours,
+        balances=run.balances,
+    )
+
+
 def records_kept(replications: Sequence[int], choice: str) -> list[int]:
     """The replications whose records a run keeps, for a RECORDS_CHOICES value."""
     if choice not in RECORDS_CHOICES:

@@ -16,10 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from simulator.engine.simulation import ProgressFn, simulate
-from simulator.experiment.outcomes import ReplicationOutcome, outcome, records_kept
+from simulator.experiment.outcomes import (
+    ReplicationOutcome,
+    outcome,
+    records_kept,
+    tables_outcome,
+)
 from simulator.experiment.workers import start_worker
 from simulator.records.results import RunResult
 from simulator.report.build import Report, build_report
+from simulator.report.online import OnlineTables
 from simulator.scenario.bounds import REPLICATIONS
 from simulator.scenario.loading import keyword_overrides, scenario_from
 from simulator.scenario.model import Scenario
@@ -88,9 +94,17 @@ def tabulate(
     *,
     keep: Collection[int] = (),
 ) -> ReplicationOutcome:
-    """Simulate one replication and keep its tables, and its records if it is in `keep`."""
-    run_result = simulate(scenario, replication, progress)
-    return outcome(run_result, scenario.horizon_years, replication in keep)
+    """Simulate one replication and keep its tables, and its records if it is in `keep`.
+
+    Without records, the tables are reduced a year at a time while it runs (report/online.py),
+    so its memory does not grow with the horizon.
+    """
+    if replication in keep:
+        run_result = simulate(scenario, replication, progress)
+        return outcome(run_result, scenario.horizon_years, keep_records=True)
+    online = OnlineTables(scenario.horizon_years)
+    run_result = simulate(scenario, replication, progress, online)
+    return tables_outcome(run_result, online.tables(run_result))
 
 
 def _execute(

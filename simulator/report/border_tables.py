@@ -31,6 +31,7 @@ class Crossings:
     hour: np.ndarray
     tonnes: np.ndarray
     teu: np.ndarray
+    formed: np.ndarray  # True where the train was formed at the crossing (side: the usual one)
 
 
 def border_resources(run: RunResult) -> dict[int, int]:
@@ -86,28 +87,41 @@ def crossings(run: RunResult) -> Crossings:
         hour=v["start_h"][rows],
         tonnes=v["tonnes"][rows],
         teu=v["teu"][rows],
+        formed=~via,
     )
 
 
 def _usual_sides(run: RunResult, node_of_resource: dict[int, int]) -> dict[tuple[int, int], int]:
     """(border resource, onward node) -> the node most trains handled there came from."""
-    v = run.visits
     counts: dict[tuple[int, int], Counter] = {}
-    handled = np.isin(v["resource"], list(node_of_resource)) & v["completed"] & (v["next"] >= 0)
-    columns = (v["resource"][handled], v["next"][handled], v["prev"][handled])
-    for r, nxt, prev in zip(*(c.tolist() for c in columns), strict=True):
+    for r, nxt, prev in handled_sides(run, node_of_resource):
         counts.setdefault((r, nxt), Counter())[prev] += 1
     return {key: c.most_common(1)[0][0] for key, c in counts.items()}
 
 
-def held_at(run: RunResult, ends_h: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+def handled_sides(
+    run: RunResult, node_of_resource: dict[int, int], rows: np.ndarray | None = None
+) -> zip:
+    """(border resource, onward node, node it came from) of each train handled at a crossing
+    and going on, in record order (among `rows`, a mask, if given)."""
+    v = run.visits
+    handled = np.isin(v["resource"], list(node_of_resource)) & v["completed"] & (v["next"] >= 0)
+    if rows is not None:
+        handled &= rows
+    columns = (v["resource"][handled], v["next"][handled], v["prev"][handled])
+    return zip(*(c.tolist() for c in columns), strict=True)
+
+
+def held_at(
+    run: RunResult, ends_h: np.ndarray, out_rows: Crossings | None = None
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Per border resource: tonnes and TEU handled there but not yet left, at each given hour.
 
     Handled: the crossing's handling ended (trains that end there are left out); left: entered
     the section beyond. Counted from the start of the run; never below zero.
     """
     v = run.visits
-    out_rows = crossings(run)
+    out_rows = crossings(run) if out_rows is None else out_rows
     ends = np.asarray(ends_h, dtype=float)
     held: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for r in border_resources(run).values():

@@ -38,7 +38,7 @@ def flows_table(runs: Sequence[RunResult], years: Periods, horizon_years: int) -
     """Per replication, year and flow: released, delivered, year-end backlog, transit times."""
     rows: list[tuple] = []
     for run in runs:
-        released = _released(run, years, horizon_years)
+        released = released_per_year(run, years, horizon_years)
         backlog = {
             (int(f), int(y)): (float(t), float(u))
             for f, y, u, t in zip(
@@ -84,7 +84,7 @@ def _group_lots(run: RunResult, years: Periods) -> list[np.ndarray]:
     return [order[cuts[i] : cuts[i + 1]] for i in range(len(cuts) - 1)]
 
 
-def _released(run: RunResult, years: Periods, horizon_years: int) -> np.ndarray:
+def released_per_year(run: RunResult, years: Periods, horizon_years: int) -> np.ndarray:
     """[flow, year, (tonnes, teu)] released; a month cut by the warm-up counts pro rata."""
     months = Calendar(run.start_date, horizon_years).month_bounds()
     out = np.zeros((len(run.flows), len(years), 2))

@@ -81,13 +81,18 @@ def replication_tables(run: RunResult, horizon_years: int) -> ReplicationTables:
     )
 
 
-def queue_samples(
-    run: RunResult,
-) -> tuple[tuple[float, ...], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
-    """Trains waiting at every resource, sampled daily at midnight after the warm-up, and how
-    many of them were still waiting when the run ended (their visits never started)."""
+def sample_hours(run: RunResult) -> np.ndarray:
+    """Hours of the daily queue samples: every midnight after the warm-up, to the horizon."""
     first_day = math.ceil(run.warmup_hours / HOURS_PER_DAY) * HOURS_PER_DAY
-    hours = np.arange(first_day, run.horizon_hours, HOURS_PER_DAY)
+    return np.arange(first_day, run.horizon_hours, HOURS_PER_DAY)
+
+
+def queue_samples(
+    run: RunResult, hours: np.ndarray | None = None
+) -> tuple[tuple[float, ...], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Trains waiting at every resource, sampled daily at midnight after the warm-up (or at
+    `hours`), and how many of them were still waiting when the run ended (never started)."""
+    hours = sample_hours(run) if hours is None else hours
     v = run.visits
     unserved = ~v["completed"] & (v["start_h"] >= v["end_h"])
     trains, still = {}, {}

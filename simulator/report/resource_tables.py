@@ -69,52 +69,59 @@ def forward(prev: np.ndarray, nxt: np.ndarray) -> np.ndarray:
 
 
 def _resource_rows(run: RunResult, years: Periods) -> list[tuple]:
+    """Rows by year, then resource; worked out a resource at a time (its visits' columns are
+    copied once and freed before the next resource's)."""
     v = run.visits
-    capacity = {(c.resource, c.year): c for c in run.capacity}
     when = counted_hour(run)
-    per_resource = []
-    for rows in by_resource(run):
-        per_resource.append(
-            (
-                v["arrive_h"][rows],
-                v["start_h"][rows],
-                years.index(when[rows]),
-                v["busy_h"][rows],
-                forward(v["prev"][rows], v["next"][rows]),
-                ~v["completed"][rows],
-            )
-        )
+    per_resource = [
+        _rows_of(run, years, r, rows, when, v) for r, rows in enumerate(by_resource(run))
+    ]
+    return [per_resource[r][y] for y in range(len(years)) for r in range(len(run.resources))]
+
+
+def _rows_of(
+    run: RunResult,
+    years: Periods,
+    r: int,
+    rows: np.ndarray,
+    when: np.ndarray,
+    v: dict[str, np.ndarray],
+) -> list[tuple]:
+    """One resource's row of each year."""
+    info = run.resources[r]
+    capacity = {c.year: c for c in run.capacity if c.resource == r}
+    arrive, start = v["arrive_h"][rows], v["start_h"][rows]
+    yi, busy = years.index(when[rows]), v["busy_h"][rows]
+    fwd, still = forward(v["prev"][rows], v["next"][rows]), ~v["completed"][rows]
     out = []
     for y, (year, _) in enumerate(years.labels):
         span = float(years.hi[y] - years.lo[y])
-        for r, info in enumerate(run.resources):
-            arrive, start, yi, busy, fwd, still = per_resource[r]
-            inside = yi == y
-            wait = (start - arrive)[inside]
-            cap = capacity.get((r, year))
-            used = float(busy[inside].sum())
-            used_fwd = float(busy[inside & fwd].sum())
-            queue_mean, queue_max = queue_stats(arrive, start, years.lo[y], years.hi[y])
-            util = direction_utilisation(used, used_fwd, cap, float(years.fraction[y]))
-            out.append(
-                (
-                    run.replication,
-                    year,
-                    info.name,
-                    info.kind,
-                    *util,
-                    mean_or_nan(wait),
-                    percentile(wait, 95),
-                    queue_mean * span if not math.isnan(queue_mean) else 0.0,
-                    queue_mean,
-                    queue_max,
-                    int((inside & ~still).sum()),
-                    int((inside & still).sum()),
-                    float(cap.closed_hours) if cap else 0.0,
-                    used,
-                    cap.capacity_hours * float(years.fraction[y]) if cap else 0.0,
-                )
+        inside = yi == y
+        wait = (start - arrive)[inside]
+        cap = capacity.get(year)
+        used = float(busy[inside].sum())
+        used_fwd = float(busy[inside & fwd].sum())
+        queue_mean, queue_max = queue_stats(arrive, start, years.lo[y], years.hi[y])
+        util = direction_utilisation(used, used_fwd, cap, float(years.fraction[y]))
+        out.append(
+            (
+                run.replication,
+                year,
+                info.name,
+                info.kind,
+                *util,
+                mean_or_nan(wait),
+                percentile(wait, 95),
+                queue_mean * span if not math.isnan(queue_mean) else 0.0,
+                queue_mean,
+                queue_max,
+                int((inside & ~still).sum()),
+                int((inside & still).sum()),
+                float(cap.closed_hours) if cap else 0.0,
+                used,
+                cap.capacity_hours * float(years.fraction[y]) if cap else 0.0,
             )
+        )
     return out
 
 

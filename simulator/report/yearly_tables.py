@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from simulator.records.results import ResourceInfo, RunResult
-from simulator.report.border_tables import crossings, held_at
+from simulator.report.border_tables import Crossings, crossings, held_at
 from simulator.report.periods import Periods, period_totals
 from simulator.report.stats import grouped_totals
 from simulator.report.tables import Table
@@ -51,11 +51,22 @@ def yearly_kinds(info: ResourceInfo) -> tuple[str, ...]:
 
 def yearly_cells(run: RunResult, years: Periods) -> Table:
     """One replication's (year, kind, name, direction) -> tonnes, TEU, trains, as table rows."""
+    cells = visit_cells(run, years)
+    cells.update(_border_cells(run, years))
+    cells.update(flow_cells(run, years))
+    return cells_table(cells)
+
+
+def cells_table(cells: Cells) -> Table:
+    """Yearly cells as table rows, in the order given."""
+    return Table(CELL_COLUMNS, tuple((*key, *value) for key, value in cells.items()))
+
+
+def visit_cells(run: RunResult, years: Periods) -> Cells:
+    """Per resource (both directions, then each) and per corridor label, and year."""
     cells = _visit_cells(run, years)
     cells.update(_group_cells(run, years))
-    cells.update(_border_cells(run, years))
-    cells.update(_flow_cells(run, years))
-    return Table(CELL_COLUMNS, tuple((*key, *value) for key, value in cells.items()))
+    return cells
 
 
 def combine_yearly(
@@ -113,14 +124,25 @@ def _visit_cells(run: RunResult, years: Periods) -> Cells:
 def _border_cells(run: RunResult, years: Periods) -> Cells:
     """Per border crossing and year: what left onto the line beyond (by entry), and what was
     handled there but had not left at the year's end (kind border_held, a stock)."""
+    out = crossings(run)
+    cells = border_total_cells(run, years, out, held_at(run, years.hi, out))
+    cells.update(border_direction_cells(run, years, out))
+    return cells
+
+
+def border_total_cells(
+    run: RunResult,
+    years: Periods,
+    out: Crossings,
+    held: dict[int, tuple[np.ndarray, np.ndarray]],
+) -> Cells:
+    """Per border and year: tonnes, TEU and trains that left it, and the stock held there."""
     n_years = len(years)
     cells: Cells = {}
-    out = crossings(run)
     yi = years.index(out.hour)
     ok = yi >= 0
     key = out.border[ok] * n_years + yi[ok]
     sums = grouped_totals(key, len(run.resources) * n_years, out.tonnes[ok], out.teu[ok])
-    held = held_at(run, years.hi)
     for r, (tonnes, teu) in held.items():
         name = run.resources[r].name
         for y, (year, _) in enumerate(years.labels):
@@ -130,10 +152,20 @@ def _border_cells(run: RunResult, years: Periods) -> Cells:
                 float(teu[y]),
                 math.nan,
             )
+    return cells
+
+
+def border_direction_cells(run: RunResult, years: Periods, out: Crossings) -> Cells:
+    """Per border, year and direction (the side a train came from > where it went)."""
+    n_years = len(years)
+    yi = years.index(out.hour)
+    ok = yi >= 0
+    key = out.border[ok] * n_years + yi[ok]
     base = len(run.nodes) + 1
     dkey = (key * base + out.came_from[ok] + 1) * base + out.to[ok] + 1
     uniq, inv = np.unique(dkey, return_inverse=True)
     dsums = grouped_totals(inv, len(uniq), out.tonnes[ok], out.teu[ok])
+    cells: Cells = {}
     for j, k in enumerate(uniq.tolist()):
         rest, b = divmod(k, base)
         rest, a = divmod(rest, base)
@@ -171,7 +203,7 @@ def _group_cells(run: RunResult, years: Periods) -> Cells:
     }
 
 
-def _flow_cells(run: RunResult, years: Periods) -> Cells:
+def flow_cells(run: RunResult, years: Periods) -> Cells:
     """Delivered tonnes and TEU per flow and delivery year, and their total over flows."""
     lots = run.lots
     sums = period_totals(
