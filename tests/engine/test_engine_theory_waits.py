@@ -4,12 +4,12 @@ test_engine_theory.py checks every service start exactly, and rates within 3%; i
 rho = 0.8 and 17,000 trains a case, carry a 35% band. Here the wait itself is pinned: at
 rho = 0.5 the relative standard error (SE) of the mean wait falls under 1% with a few 10^5
 trains, so each case runs decades of one Poisson train an hour after a 30-day warm-up (M/M/1 48
-years, 420,000 trains; M/D/1 32; the shared single track 16) and asserts that the mean wait and
+years, 420,000 trains; M/D/1 and the shared single track 48) and asserts that the mean wait and
 the time-average queue length (batch means) lie within Z = 3 SE of the formula, with Z SE under
 3% of it: an error of 3% in either is caught. With several servers the wait is rarer and
 noisier: M/M/2 would need about 80 years and M/M/3 130 for the same precision (measured), so
 there the exact first-come-first-served check of test_engine_theory.py stands in. The file
-takes about 45 s of CPU.
+takes about 60 s of CPU.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def test_mm1_wait_within_three_percent_of_erlang_c():
 
 
 def test_md1_wait_within_three_percent_of_pollaczek_khinchine_and_not_3_percent_off():
-    m = batch_means(simulate(line({"slots": 1, "handling_hours": 0.5}, 32), 0), "q1")
+    m = batch_means(simulate(line({"slots": 1, "handling_hours": 0.5}, 48), 0), "q1")
     assert_wait_within_3_percent(m, md1_wait(1.0, 0.5))
     for wrong in (0.97, 1.03):  # the same measurement against a formula 3% off fails
         with pytest.raises(AssertionError, match="mean wait"):
@@ -88,5 +88,5 @@ def test_md1_wait_within_three_percent_of_pollaczek_khinchine_and_not_3_percent_
 
 def test_shared_single_track_wait_within_three_percent():
     """Both directions queue at one gate of headway 0.5 h: M/D/1 at rho 0.5."""
-    run = simulate(single_track(0.5, 16), 0)
+    run = simulate(single_track(0.5, 48), 0)
     assert_wait_within_3_percent(batch_means(run, "x-y"), md1_wait(1.0, 0.5))
