@@ -228,7 +228,7 @@ def border_to_europe_days(run: RunResult, entry: str = "dostyk", exit_: str = "e
     teu_out = np.array(list(formed.values()))[:, 1] if formed else np.zeros(0)
     dwell_h = _matched_mean_hours(v["arrive_h"][into], v["teu"][into].astype(float), t_out, teu_out)
     ending = (v["resource"] == names.index(exit_)) & (v["next"] == -1)
-    reached = dict(zip(v["train"][ending].tolist(), v["arrive_h"][ending].tolist()))
+    reached = dict(zip(v["train"][ending].tolist(), v["arrive_h"][ending].tolist(), strict=True))
     trips = [
         (reached[k] - dep, teu) for k, (dep, teu) in formed.items() if dep < cutoff and k in reached
     ]
@@ -249,7 +249,9 @@ def _formed_at(run: RunResult, entry: str) -> dict[int, tuple[float, float]]:
     keep = first & np.isin(resource, starts) & (v["cargo"][order] == CONTAINER)
     return {
         int(k): (float(t), float(teu))
-        for k, t, teu in zip(train[keep], v["arrive_h"][order][keep], v["teu"][order][keep])
+        for k, t, teu in zip(
+            train[keep], v["arrive_h"][order][keep], v["teu"][order][keep], strict=True
+        )
     }
 
 
