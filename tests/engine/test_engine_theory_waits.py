@@ -3,13 +3,12 @@
 test_engine_theory.py checks every service start exactly, and rates within 3%; its waits, at
 rho = 0.8 and 17,000 trains a case, carry a 35% band. Here the wait itself is pinned: at
 rho = 0.5 the relative standard error (SE) of the mean wait falls under 1% with a few 10^5
-trains, so each case runs decades of one Poisson train an hour after a 30-day warm-up (M/M/1 48
-years, 420,000 trains; M/D/1 and the shared single track 48) and asserts that the mean wait and
-the time-average queue length (batch means) lie within Z = 3 SE of the formula, with Z SE under
-3% of it: an error of 3% in either is caught. With several servers the wait is rarer and
-noisier: M/M/2 would need about 80 years and M/M/3 130 for the same precision (measured), so
-there the exact first-come-first-served check of test_engine_theory.py stands in. The file
-takes about 60 s of CPU.
+trains, so each case runs decades of one Poisson train an hour after a 30-day warm-up and
+asserts that the mean wait and the time-average queue length (batch means) lie within Z = 3 SE
+of the formula, with Z SE under 3% of it: an error of 3% in either is caught. M/M/1, M/D/1, a
+double and a shared single track take 48 simulated years, a tandem 64; with several servers the
+wait is rarer and noisier, so M/M/2 takes 90 and M/M/3 two runs of 70 (measured: about 80 and
+130 years for that precision). The file takes three to four minutes of CPU.
 """
 
 from __future__ import annotations
@@ -32,35 +31,52 @@ BAND = 0.03
 TEU_PER_HOUR = 10.0  # one 10-TEU lot, so one train, an hour on average
 
 
-def line(handling: dict, years: int) -> dict:
-    """a (origin) -> q1 -> b (exit): a Poisson stream of one-lot trains into one node."""
+def line(handling: dict, years: int, nodes: int = 1, seed: int = 5) -> dict:
+    """a (origin) -> q1 -> ... -> b (exit): a Poisson stream of one-lot trains through
+    `nodes` nodes that each handle them alike."""
+    inner = [node(f"q{k}", "hub", handling=handling) for k in range(1, nodes + 1)]
+    ids = ["a", *(n["id"] for n in inner), "b"]
     return scenario(
-        [node("a", "hub"), node("q1", "hub", handling=handling), node("b", "exit")],
-        [section("a", "q1", length_km=10), section("q1", "b", length_km=10)],
+        [node("a", "hub"), *inner, node("b", "exit")],
+        [section(x, y, length_km=10) for x, y in zip(ids, ids[1:], strict=False)],
         [container_flow("a", "b", TEU_PER_HOUR * 24 * 365, lot_teu=10)],
         years=years,
-        seed=5,
+        seed=seed,
         warmup_days=WARMUP_DAYS,
     )
 
 
-def single_track(headway_h: float, years: int) -> dict:
-    """Half a train an hour each way over one shared track x-y (trains_per_day: 12 / headway)."""
+def two_way(tracks: int, headway_h: float, years: int) -> dict:
+    """Poisson trains both ways over x-y, one track shared (half a train an hour each way,
+    trains_per_day 12 / headway) or two tracks (one train an hour each way, 24 / headway)."""
+    per_way = TEU_PER_HOUR / 2 if tracks == 1 else TEU_PER_HOUR
     flows = [
-        container_flow(o, d, TEU_PER_HOUR / 2 * 24 * 365, lot_teu=10)
-        for o, d in (("a", "b"), ("b", "a"))
+        container_flow(o, d, per_way * 24 * 365, lot_teu=10) for o, d in (("a", "b"), ("b", "a"))
     ]
+    tpd = 12 / headway_h if tracks == 1 else 24 / headway_h
     return scenario(
         [node("a", "hub"), node("x"), node("y"), node("b", "hub")],
         [
             section("a", "x", length_km=10),
-            section("x", "y", tpd=12 / headway_h, tracks=1, length_km=10),
+            section("x", "y", tpd=tpd, tracks=tracks, length_km=10),
             section("y", "b", length_km=10),
         ],
         flows,
         years=years,
         seed=13,
         warmup_days=WARMUP_DAYS,
+    )
+
+
+def pooled(measured: list[Measured]) -> Measured:
+    """Independent runs of one case taken together: the mean of their means, and its SE."""
+    n = len(measured)
+
+    def pool(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+        return sum(m for m, _ in pairs) / n, sum(se**2 for _, se in pairs) ** 0.5 / n
+
+    return Measured(
+        *(pool([getattr(m, k) for m in measured]) for k in Measured.__dataclass_fields__)
     )
 
 
@@ -88,5 +104,34 @@ def test_md1_wait_within_three_percent_of_pollaczek_khinchine_and_not_3_percent_
 
 def test_shared_single_track_wait_within_three_percent():
     """Both directions queue at one gate of headway 0.5 h: M/D/1 at rho 0.5."""
-    run = simulate(single_track(0.5, 48), 0)
+    run = simulate(two_way(1, 0.5, 48), 0)
     assert_wait_within_3_percent(batch_means(run, "x-y"), md1_wait(1.0, 0.5))
+
+
+def test_mm2_and_mm3_waits_within_three_percent_of_erlang_c():
+    """With several servers the wait is rarer and noisier: M/M/2 takes 90 years, M/M/3 two
+    independent runs of 70 (the format's horizon ends at 100)."""
+    two = {"slots": 2, "handling_hours": {"dist": "exponential", "mean": 1.0}}
+    run = simulate(line(two, 90), 0)
+    assert_fcfs(run, "q1", 2)
+    assert_wait_within_3_percent(batch_means(run, "q1"), erlang_c_wait(1.0, 1.0, 2))
+    three = {"slots": 3, "handling_hours": {"dist": "exponential", "mean": 1.5}}
+    runs = [simulate(line(three, 70, seed=seed), 0) for seed in (5, 6)]
+    assert_wait_within_3_percent(
+        pooled([batch_means(r, "q1") for r in runs]), erlang_c_wait(1.0, 1.5, 3)
+    )
+
+
+def test_tandem_waits_within_three_percent_at_each_node():
+    """Two M/M/1 nodes in a row: the first's departures are Poisson (Burke), so each is M/M/1."""
+    handling = {"slots": 1, "handling_hours": {"dist": "exponential", "mean": 0.5}}
+    run = simulate(line(handling, 64, nodes=2), 0)
+    for name in ("q1", "q2"):
+        assert_wait_within_3_percent(batch_means(run, name), erlang_c_wait(1.0, 0.5, 1))
+
+
+def test_double_track_waits_within_three_percent_in_each_direction():
+    """Two tracks: each direction its own M/D/1 gate, headway 0.5 h, one train an hour."""
+    run = simulate(two_way(2, 0.5, 48), 0)
+    for direction in (1, -1):
+        assert_wait_within_3_percent(batch_means(run, "x-y", direction), md1_wait(1.0, 0.5))
