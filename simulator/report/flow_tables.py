@@ -39,16 +39,7 @@ def flows_table(runs: Sequence[RunResult], years: Periods, horizon_years: int) -
     rows: list[tuple] = []
     for run in runs:
         released = released_per_year(run, years, horizon_years)
-        backlog = {
-            (int(f), int(y)): (float(t), float(u))
-            for f, y, u, t in zip(
-                run.backlog["flow"],
-                run.backlog["year"],
-                run.backlog["teu"],
-                run.backlog["tonnes"],
-                strict=True,
-            )
-        }
+        backlog = backlog_by_flow_year(run)
         lots = run.lots
         groups = _group_lots(run, years)
         transit_days = (lots["delivered_h"] - lots["released_h"]) / HOURS_PER_DAY
@@ -82,6 +73,20 @@ def _group_lots(run: RunResult, years: Periods) -> list[np.ndarray]:
     order = np.argsort(key, kind="stable")
     cuts = np.searchsorted(key[order], np.arange(len(run.flows) * len(years) + 1))
     return [order[cuts[i] : cuts[i + 1]] for i in range(len(cuts) - 1)]
+
+
+def backlog_by_flow_year(run: RunResult) -> dict[tuple[int, int], tuple[float, float]]:
+    """A run's year-end backlog: (flow index, year) -> (tonnes, TEU)."""
+    return {
+        (int(f), int(y)): (float(t), float(u))
+        for f, y, u, t in zip(
+            run.backlog["flow"],
+            run.backlog["year"],
+            run.backlog["teu"],
+            run.backlog["tonnes"],
+            strict=True,
+        )
+    }
 
 
 def released_per_year(run: RunResult, years: Periods, horizon_years: int) -> np.ndarray:

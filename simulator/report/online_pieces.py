@@ -17,6 +17,7 @@ from simulator.report.flow_tables import (
     FLOW_COLUMNS,
     HOURS_PER_DAY,
     TRANSIT_SAMPLE,
+    backlog_by_flow_year,
     released_per_year,
 )
 from simulator.report.periods import Periods
@@ -112,16 +113,7 @@ class CarriedPieces:
     ) -> Table:
         """The flows table, its released and backlog columns filled in from the run's end."""
         released = released_per_year(run, years, horizon_years)
-        backlog = {
-            (int(f), int(y)): (float(t), float(u))
-            for f, y, u, t in zip(
-                run.backlog["flow"],
-                run.backlog["year"],
-                run.backlog["teu"],
-                run.backlog["tonnes"],
-                strict=True,
-            )
-        }
+        backlog = backlog_by_flow_year(run)
         n = len(run.flows)
         out = []
         for i, row in enumerate(rows):
