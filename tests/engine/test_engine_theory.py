@@ -75,7 +75,9 @@ def test_reference_values():
     assert md1_wait(1.0, 1.03 * 0.8) > 1.2 * md1_wait(1.0, 0.8)
 
 
-def poisson_line(handlings: list[dict | None], tpd: float = 1000.0, **extra):
+def poisson_line(
+    handlings: list[dict | None], tpd: float = 1000.0, years: int = YEARS, seed: int = 7, **extra
+):
     """a (origin) -> q1 -> ... -> b (exit), one lot per train, a Poisson stream of trains."""
     inner = [
         node(f"q{k}", "hub", handling=h) if h else node(f"q{k}", "junction")
@@ -89,14 +91,16 @@ def poisson_line(handlings: list[dict | None], tpd: float = 1000.0, **extra):
         [node("a", "hub"), *inner, node("b", "exit")],
         sections,
         [container_flow("a", "b", teu, lot_teu=10)],
-        years=YEARS,
-        seed=7,
+        years=years,
+        seed=seed,
         warmup_days=WARMUP_DAYS,
         **extra,
     )
 
 
-def two_way_section(tracks: int, rates: tuple[float, float], headway_h: float):
+def two_way_section(
+    tracks: int, rates: tuple[float, float], headway_h: float, years: int = YEARS, seed: int = 11
+):
     """Poisson streams a -> b and b -> a (trains an hour each) over one tested section x-y.
 
     `headway_h` is the headway in one direction (two tracks) or in both together (one track,
@@ -115,8 +119,8 @@ def two_way_section(tracks: int, rates: tuple[float, float], headway_h: float):
             section("y", "b", length_km=10),
         ],
         flows,
-        years=YEARS,
-        seed=11,
+        years=years,
+        seed=seed,
         warmup_days=WARMUP_DAYS,
     )
 

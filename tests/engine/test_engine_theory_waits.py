@@ -23,49 +23,11 @@ from tests.engine.test_engine_theory import (
     batch_means,
     erlang_c_wait,
     md1_wait,
+    poisson_line,
+    two_way_section,
 )
-from tests.engine_fixtures import container_flow, node, scenario, section
 
-WARMUP_DAYS = 30
 BAND = 0.03
-TEU_PER_HOUR = 10.0  # one 10-TEU lot, so one train, an hour on average
-
-
-def line(handling: dict, years: int, nodes: int = 1, seed: int = 5) -> dict:
-    """a (origin) -> q1 -> ... -> b (exit): a Poisson stream of one-lot trains through
-    `nodes` nodes that each handle them alike."""
-    inner = [node(f"q{k}", "hub", handling=handling) for k in range(1, nodes + 1)]
-    ids = ["a", *(n["id"] for n in inner), "b"]
-    return scenario(
-        [node("a", "hub"), *inner, node("b", "exit")],
-        [section(x, y, length_km=10) for x, y in zip(ids, ids[1:], strict=False)],
-        [container_flow("a", "b", TEU_PER_HOUR * 24 * 365, lot_teu=10)],
-        years=years,
-        seed=seed,
-        warmup_days=WARMUP_DAYS,
-    )
-
-
-def two_way(tracks: int, headway_h: float, years: int) -> dict:
-    """Poisson trains both ways over x-y, one track shared (half a train an hour each way,
-    trains_per_day 12 / headway) or two tracks (one train an hour each way, 24 / headway)."""
-    per_way = TEU_PER_HOUR / 2 if tracks == 1 else TEU_PER_HOUR
-    flows = [
-        container_flow(o, d, per_way * 24 * 365, lot_teu=10) for o, d in (("a", "b"), ("b", "a"))
-    ]
-    tpd = 12 / headway_h if tracks == 1 else 24 / headway_h
-    return scenario(
-        [node("a", "hub"), node("x"), node("y"), node("b", "hub")],
-        [
-            section("a", "x", length_km=10),
-            section("x", "y", tpd=tpd, tracks=tracks, length_km=10),
-            section("y", "b", length_km=10),
-        ],
-        flows,
-        years=years,
-        seed=13,
-        warmup_days=WARMUP_DAYS,
-    )
 
 
 def pooled(measured: list[Measured]) -> Measured:
@@ -88,14 +50,19 @@ def assert_wait_within_3_percent(m: Measured, wq: float) -> None:
 
 def test_mm1_wait_within_three_percent_of_erlang_c():
     run = simulate(
-        line({"slots": 1, "handling_hours": {"dist": "exponential", "mean": 0.5}}, 48), 0
+        poisson_line(
+            [{"slots": 1, "handling_hours": {"dist": "exponential", "mean": 0.5}}], years=48, seed=5
+        ),
+        0,
     )
     assert_fcfs(run, "q1", 1)
     assert_wait_within_3_percent(batch_means(run, "q1"), erlang_c_wait(1.0, 0.5, 1))
 
 
 def test_md1_wait_within_three_percent_of_pollaczek_khinchine_and_not_3_percent_off():
-    m = batch_means(simulate(line({"slots": 1, "handling_hours": 0.5}, 48), 0), "q1")
+    m = batch_means(
+        simulate(poisson_line([{"slots": 1, "handling_hours": 0.5}], years=48, seed=5), 0), "q1"
+    )
     assert_wait_within_3_percent(m, md1_wait(1.0, 0.5))
     for wrong in (0.97, 1.03):  # the same measurement against a formula 3% off fails
         with pytest.raises(AssertionError, match="mean wait"):
@@ -104,7 +71,7 @@ def test_md1_wait_within_three_percent_of_pollaczek_khinchine_and_not_3_percent_
 
 def test_shared_single_track_wait_within_three_percent():
     """Both directions queue at one gate of headway 0.5 h: M/D/1 at rho 0.5."""
-    run = simulate(two_way(1, 0.5, 48), 0)
+    run = simulate(two_way_section(1, (0.5, 0.5), 0.5, years=48, seed=13), 0)
     assert_wait_within_3_percent(batch_means(run, "x-y"), md1_wait(1.0, 0.5))
 
 
@@ -112,11 +79,11 @@ def test_mm2_and_mm3_waits_within_three_percent_of_erlang_c():
     """With several servers the wait is rarer and noisier: M/M/2 takes 90 years, M/M/3 two
     independent runs of 70 (the format's horizon ends at 100)."""
     two = {"slots": 2, "handling_hours": {"dist": "exponential", "mean": 1.0}}
-    run = simulate(line(two, 90), 0)
+    run = simulate(poisson_line([two], years=90, seed=5), 0)
     assert_fcfs(run, "q1", 2)
     assert_wait_within_3_percent(batch_means(run, "q1"), erlang_c_wait(1.0, 1.0, 2))
     three = {"slots": 3, "handling_hours": {"dist": "exponential", "mean": 1.5}}
-    runs = [simulate(line(three, 70, seed=seed), 0) for seed in (5, 6)]
+    runs = [simulate(poisson_line([three], years=70, seed=seed), 0) for seed in (5, 6)]
     assert_wait_within_3_percent(
         pooled([batch_means(r, "q1") for r in runs]), erlang_c_wait(1.0, 1.5, 3)
     )
@@ -125,13 +92,13 @@ def test_mm2_and_mm3_waits_within_three_percent_of_erlang_c():
 def test_tandem_waits_within_three_percent_at_each_node():
     """Two M/M/1 nodes in a row: the first's departures are Poisson (Burke), so each is M/M/1."""
     handling = {"slots": 1, "handling_hours": {"dist": "exponential", "mean": 0.5}}
-    run = simulate(line(handling, 64, nodes=2), 0)
+    run = simulate(poisson_line([handling, handling], years=64, seed=5), 0)
     for name in ("q1", "q2"):
         assert_wait_within_3_percent(batch_means(run, name), erlang_c_wait(1.0, 0.5, 1))
 
 
 def test_double_track_waits_within_three_percent_in_each_direction():
     """Two tracks: each direction its own M/D/1 gate, headway 0.5 h, one train an hour."""
-    run = simulate(two_way(2, 0.5, 48), 0)
+    run = simulate(two_way_section(2, (1.0, 1.0), 0.5, years=48, seed=13), 0)
     for direction in (1, -1):
         assert_wait_within_3_percent(batch_means(run, "x-y", direction), md1_wait(1.0, 0.5))
