@@ -8,6 +8,7 @@ are drawn with a handful of numpy calls and never cost simulation events.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 
@@ -25,6 +26,21 @@ def volume_timeline(scenario: Scenario, flow: Flow, cal: Calendar) -> StepFuncti
         if ch.flow == flow.id and key in ch.set:
             steps = steps.with_step(cal.hours(ch.date), ch.set[key])
     return steps
+
+
+def trains_a_day(
+    scenario: Scenario, flow: Flow, cal: Calendar, train_size: float | None
+) -> Callable[[float], float]:
+    """A flow's mean demand in trains a day at an hour (volume and growth, no seasonality)."""
+    if not train_size:
+        return lambda hour: 0.0
+    volume = volume_timeline(scenario, flow, cal)
+    start, growth = cal.start_date.year, 1.0 + flow.growth_per_year
+
+    def at(hour: float) -> float:
+        return volume.at(hour) * growth ** (cal.year_of(hour) - start) / train_size / 365.0
+
+    return at
 
 
 def rate_pieces(

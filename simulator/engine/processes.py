@@ -15,15 +15,9 @@ import numpy as np
 import simpy
 
 from simulator.engine.demand import lot_times
+from simulator.engine.dispatch import Holding, dispatch, new_holding, reached
 from simulator.engine.lots import Batch, DemandQueue
-from simulator.engine.routing import (
-    Chooser,
-    Holding,
-    RoutePlan,
-    dispatch,
-    holding_limit,
-    onward_chooser,
-)
+from simulator.engine.routing import Chooser, RoutePlan, onward_chooser
 from simulator.engine.world import FlowState, Pool, Train, VisitLog, World, visit_log
 from simulator.scenario.model import TrainType
 
@@ -84,7 +78,7 @@ def origin_formation(
     )
     fs.queues.append(queue)
     horizon = w.calendar.horizon_hours
-    holding = Holding(holding_limit(flow_volume(fs), train_size(ttype)))
+    holding = new_holding(w, fs, train_size(ttype))
     while True:
         oldest = queue.time_of(0)
         if oldest is None:
@@ -114,6 +108,8 @@ def origin_formation(
         if plan is not None:
             chooser.send(train, plan, env.now, booked)
         env.process(journey(w, train, yard, handle_first=True))
+        if plan is not None and plan.capped:
+            yield from hold_place(w, train, plan, holding)
 
 
 def pool_formation(w: World, pool: Pool) -> Proc:
@@ -121,7 +117,7 @@ def pool_formation(w: World, pool: Pool) -> Proc:
     env = w.env
     cap = capacity_in_lots(pool.flow, train_size(pool.train_type))
     buffer = pool.buffer
-    holding = Holding(holding_limit(flow_volume(pool.flow), train_size(pool.train_type)))
+    holding = new_holding(w, pool.flow, train_size(pool.train_type))
     while True:
         if len(buffer) == 0:
             pool.added = env.event()
@@ -153,12 +149,18 @@ def pool_formation(w: World, pool: Pool) -> Proc:
         if plan is not None:
             pool.chooser.send(train, plan, env.now, booked)
         env.process(journey(w, train, yard, pool.handle_first))
+        if plan is not None and plan.capped:
+            yield from hold_place(w, train, plan, holding)
 
 
-def flow_volume(fs: FlowState) -> float:
-    """A flow's yearly volume in its unit (TEU or tonnes), before growth and changes."""
-    flow = fs.flow
-    return (flow.teu_per_year if flow.cargo == "container" else flow.tonnes_per_year) or 0.0
+def hold_place(w: World, train: Train, plan: RoutePlan, holding: Holding) -> Proc:
+    """Count a train sent on a capped route until it reaches its capped node; formation waits
+    while the flow has its share of trains booked there."""
+    train.holding, train.release_at = holding, plan.release_at
+    holding.count += 1
+    if holding.full(w.env.now):
+        holding.freed = w.env.event()
+        yield holding.freed
 
 
 def hold_train(
@@ -176,20 +178,14 @@ def hold_train(
     the wait added to their formation wait) while formation goes on, up to the holding limit."""
     batch.wait_h += wait_h
     train = w.new_train(fs, ttype, batch, route, 0)
-    holding.count += 1
     holding.last_h = w.env.now + wait_h
-    w.env.process(held_departure(w, train, plan, wait_h, handle_first, holding))
-    if holding.count >= holding.limit:
-        holding.freed = w.env.event()
-        yield holding.freed
+    w.env.process(held_departure(w, train, wait_h, handle_first))
+    yield from hold_place(w, train, plan, holding)
 
 
-def held_departure(
-    w: World, train: Train, plan: RoutePlan, wait_h: float, handle_first: bool, holding: Holding
-) -> Proc:
+def held_departure(w: World, train: Train, wait_h: float, handle_first: bool) -> Proc:
     """A held train leaves when its turn comes."""
     yield w.env.timeout(wait_h)
-    holding.leave()
     yard = yield from acquire_yard(w, train.route[0], None)
     train.counted = True  # booked when it was held
     yield from journey(w, train, yard, handle_first)
@@ -224,9 +220,13 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
     log = visit_log(w.visits, train.number, cargo, train.teu, train.tonnes)
     i = train.position
     if not handle_first:
+        if train.holding is not None:
+            reached(train, i)
         yard = yield from travel(w, train, route[i], route[i + 1], yard, log)
         i += 1
     while True:
+        if train.holding is not None:
+            reached(train, i)
         node = w.nodes[route[i]]
         prev = w.node_index[route[i - 1]] if i > 0 else -1
         nxt_id = route[i + 1] if i + 1 < len(route) else None

@@ -1,12 +1,11 @@
-"""Route choice and dispatch control: which route a train takes, and whether it may leave yet.
+"""Route choice: which route a train takes, and the hours it must be held for dispatch caps.
 
 Each train, when formed, takes the route of least expected time: running and handling hours
 plus the waits it would meet now at every gate, exchange and handling node on the way. A FIFO
 gate knows its next free entry; trains already sent towards it and expected there first
 ("bound" trains) are added at one headway each, so trains formed in a burst do not all pile
-onto one route. Nodes with `max_queue_trains` hold a train at its origin (or on its formation tracks)
-for as long as the queue it would meet there on arrival is longer than the cap; the held train
-books its place at once, so trains get their turn in the order they were formed.
+onto one route. Pricing a route also gives the hours a train must wait at its origin to meet no
+more than a node's `max_queue_trains` ahead of it (see dispatch.py, which holds it).
 """
 
 from __future__ import annotations
@@ -54,6 +53,7 @@ class RoutePlan:
     trains: int = 0
     counted: list[Step] = field(default_factory=list)
     capped: bool = False  # a step of its first leg has a dispatch cap
+    release_at: int = -1  # position of the last capped node of its first leg (-1: none)
 
 
 def build_plan(
@@ -92,14 +92,18 @@ def build_plan(
             leg_end = i
         opens = max(opens, sec.capacity.opens_hour)
         direction = 1 if sec.section.from_ == name else -1
-        # a node's cap counts the trains queued there for the line out of it too
-        steps.append(Step(i, t, GATE, sec.gate, direction, None, cap, False))
+        # a node's cap counts the trains queued there for the line out of it too, and a capped
+        # node's the trains queued for the line into it: none wait on the line for a full node
+        into = w.nodes[nodes[i + 1]].node.max_queue_trains
+        line_cap = cap if cap is not None else into
+        steps.append(Step(i, t, GATE, sec.gate, direction, None, line_cap, False))
         t += sec.section.running_hours
     plan = RoutePlan(nodes, group, share, bias_hours, t, opens, steps, leg_end)
     plan.counted = [s for s in steps if s.at < leg_end or (s.at == leg_end and s.is_node_step)]
     for s in plan.counted:
         s.checks_cap = s.cap is not None and (s.at > 0 or not s.is_node_step)
     plan.capped = any(s.checks_cap for s in plan.counted)
+    plan.release_at = max((s.at for s in plan.counted if s.checks_cap), default=-1)
     return plan
 
 
@@ -216,57 +220,6 @@ class Chooser:
         train.counted = True
         if not booked:
             self.book(plan, now)
-
-
-def dispatch(w: World, chooser: Chooser, earliest_h: float = 0.0):
-    """Wait until the chooser has a usable route: (plan, booked, hold hours), or None past the
-    horizon.
-
-    A train that would queue beyond a dispatch cap books its place at once (booked: True,
-    already counted as bound) and must wait `hold` hours at its origin before it leaves, so trains
-    get their turn in the order they were formed, however far from the capped node they start.
-    """
-    env = w.env
-    horizon = w.calendar.horizon_hours
-    while True:
-        plan, hold = chooser.pick(env.now, earliest_h)
-        if env.now + hold >= horizon:
-            return None
-        if plan is None:
-            yield env.timeout(hold)
-            continue
-        if hold <= 0:
-            return plan, False, 0.0
-        chooser.book(plan, env.now + hold)
-        return plan, True, hold
-
-
-@dataclass
-class Holding:
-    """Trains formed at one place that wait there for their turn at a capped node.
-
-    At most `limit` wait at once: the flow's trains a day, so that when a crossing is full its
-    turns go to flows in proportion to their demand, not one train a flow in turn.
-    """
-
-    limit: int
-    count: int = 0
-    freed: object = None  # a SimPy event that fires when a waiting train leaves
-    last_h: float = 0.0  # when the last of them leaves: the next may not leave before it
-
-    def leave(self) -> None:
-        """A waiting train leaves: wake the formation waiting for room."""
-        self.count -= 1
-        freed = self.freed
-        if freed is not None and not freed.triggered:
-            freed.succeed()
-
-
-def holding_limit(flow_size_per_year: float, train_size: float | None) -> int:
-    """Trains a day of a flow (at least one): how many of its trains may wait at once."""
-    if not train_size:
-        return 1
-    return max(1, round(flow_size_per_year / train_size / 365.0))
 
 
 def onward_chooser(

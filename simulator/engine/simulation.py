@@ -22,6 +22,7 @@ from simulator.engine.capacity import (
     rounded_slots,
     section_capacities,
 )
+from simulator.engine.dispatch import pipeline_days
 from simulator.engine.facilities import Gate, Slots
 from simulator.engine.processes import origin_formation, year_end_tally
 from simulator.engine.randomness import Sampler, stream
@@ -93,7 +94,11 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
                 stream(seed, replication, f"running/{sec.key}"),
             )
         sections[frozenset((sec.from_, sec.to))] = SectionState(
-            sec, cap, Gate(cap.trains_per_day, cap.tracks), add(sec.key, "section"), noise
+            sec,
+            cap,
+            Gate(cap.trains_per_day, None if sec.paired else cap.tracks),
+            add(sec.key, "section"),
+            noise,
         )
     flows = []
     for i, flow in enumerate(scenario.flows):
@@ -128,6 +133,8 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
 def start_processes(w: World) -> None:
     """Route choosers, demand, ships and the year-end tally."""
     setup_choosers(w)
+    if any(n.max_queue_trains is not None for n in w.scenario.nodes):
+        w.holding_days = pipeline_days(w)
     for fs in w.flows:
         if fs.flow.ship_teu_per_call is not None:
             w.env.process(ship_arrivals(w, fs))

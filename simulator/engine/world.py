@@ -138,6 +138,8 @@ class Train:
     route: tuple[str, ...]
     position: int
     counted: bool = False  # counted as bound for the facilities of its leg (route choice)
+    holding: Any = None  # its flow's routing.Holding until it reaches its capped node
+    release_at: int = -1  # the route position of that node
     teu: float = field(init=False)  # on board; a train's lots never change
     tonnes: float = field(init=False)  # cargo tonnes on board
     # the visit in progress: (resource, from node, to node, arrive, start, busy hours); start
@@ -220,6 +222,7 @@ class World:
     released_months: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
     section_by_pair: dict[tuple[str, str], SectionState] = field(default_factory=dict)
     counting: bool = False  # trains are counted as bound (route choice or dispatch control)
+    holding_days: float = 1.0  # days of a flow's trains that may be booked at capped nodes
     sink: RecordSink | None = None  # where records go while the run goes (else kept whole)
     unloading: list[float] = field(default_factory=list)  # arrival hours of ships at berths
 

@@ -185,8 +185,8 @@ def _graph(
 ) -> nx.DiGraph:
     """Tonnes-a-day network: node n as n>in -> n>out, then the sections, a source and a sink.
 
-    With one direction, a section on two or more tracks carries its trains a day each way and a
-    single track twice that, shared by both ways. With two (opposite) directions, the second
+    With one direction, a section on two or more tracks (or a paired single track) carries its
+    trains a day each way and a single track twice that, shared by both ways. With two (opposite) directions, the second
     is reversed: it runs from its destinations to its origins, so both go from the source's
     side to the sink's, and every section and node is one shared arc of what both directions
     can pass together, at the heavier of their train loads (and the more tonnes per hour of a
@@ -217,7 +217,7 @@ def _graph(
         if not ({sec.from_, sec.to} <= open_nodes and (sec.opens is None or sec.opens <= on)):
             continue
         tpt = max(tonnes_per_train(scenario, flows, sec.gauge_mm) for flows in directions)
-        if joint or sec.tracks < 2:  # both ways through one arc of both directions' trains
+        if joint or (sec.tracks < 2 and not sec.paired):  # one arc of both directions' trains
             _shared_arc(graph, sec.from_, sec.to, 2 * sec.trains_per_day * tpt, sec.key)
         else:  # a track in each direction
             cap = sec.trains_per_day * tpt

@@ -136,6 +136,9 @@ class Section(Frozen):
     trains_per_day: TrainsPerDay = Field(
         description="trains a day in each direction; on one track both directions share 2x this"
     )
+    paired: bool = Field(
+        False, description="one track run to a paired timetable: trains_per_day paths each way"
+    )
     gauge_mm: Gauge
     running_cv: RunningCv = 0.0
     opens: Date | None = None

@@ -138,3 +138,57 @@ def test_dispatch_cap_keeps_the_line_queue_bounded_and_holds_the_backlog_at_the_
     assert r.lots["teu"].sum() / 10 / 10 == pytest.approx(2 * 365, rel=0.02)
     uncapped = simulate(line(None, years=1), 0)
     assert _waits(uncapped, "x/exchange").max() > 2000  # without the cap the queue grows
+
+
+def _near_and_far(times_capacity: float, years: int = 2) -> object:
+    """A crossing of 10 trains a day (cap 10) fed by a flow 50 km away and one 4,000 km away
+    (100 hours), each asking for half of `times_capacity` x the crossing's trains."""
+    border = {"exchange_trains_per_day": 10, "max_queue_trains": 10}
+    per_flow = times_capacity * 10 / 2 * 365 * 10  # TEU a year; one 10-TEU lot a train
+    return scenario(
+        [node("near", "hub"), node("far", "hub"), node("x", "border", **border), node("b", "exit")],
+        [
+            section("near", "x", length_km=50),
+            section("far", "x", length_km=4000, speed_kmh=40),
+            section("x", "b"),
+        ],
+        [container_flow("near", "b", per_flow), container_flow("far", "b", per_flow)],
+        years=years,
+        types=TYPES,
+    )
+
+
+@pytest.mark.parametrize("times_capacity", [2.0, 5.0])
+def test_a_full_crossing_shares_its_turns_in_proportion_to_demand_near_or_far(times_capacity):
+    """Equal demand from near and far: each gets half of the full crossing (within 10%), and
+    the crossing passes its capacity (within 3%), at twice and at five times its capacity.
+    Trains formed far away wait on their way, so counting only trains held at their origin
+    would give the far flow most of the turns."""
+    r = simulate(_near_and_far(times_capacity), 0)
+    second_year = r.lots["delivered_h"] >= YEAR_H
+    near = ((r.lots["flow"] == 0) & second_year).sum()
+    far = ((r.lots["flow"] == 1) & second_year).sum()
+    assert near + far == pytest.approx(10 * 365, rel=0.03)
+    assert near / (near + far) == pytest.approx(0.5, abs=0.05)
+
+
+@pytest.mark.parametrize("paired", [False, True])
+def test_a_paired_single_track_gives_each_direction_its_own_paths(paired):
+    """One track at 10 trains a day; 15 a day asked one way and 3 the other. Shared, the busy
+    direction takes the paths the other leaves (all its 15); paired, it keeps to its 10."""
+    flows = [container_flow("a", "b", 15 * 365 * 10), container_flow("b", "a", 3 * 365 * 10)]
+    r = simulate(
+        scenario(
+            [node("a", "hub"), node("b", "hub")],
+            [section("a", "b", tpd=10, tracks=1, paired=paired)],
+            flows,
+            years=2,
+            types=TYPES,
+            route_choice="fixed",
+        ),
+        0,
+    )
+    second_year = r.lots["delivered_h"] >= YEAR_H
+    busy, quiet = (((r.lots["flow"] == f) & second_year).sum() for f in (0, 1))
+    assert busy == pytest.approx((10 if paired else 15) * 365, rel=0.03)
+    assert quiet == pytest.approx(3 * 365, rel=0.1)  # its Poisson demand: 3 SE is 9%

@@ -126,6 +126,14 @@ def test_a_single_track_is_shared_by_both_directions(tmp_path: Path):
     assert bound["both"] == (20_000, ("b-c",))
 
 
+def test_a_paired_single_track_carries_its_trains_in_each_direction_only(tmp_path: Path):
+    # b-c paired: 10 paths a day each way, 20 in all; one direction alone keeps its 10
+    bound = two_ways(tmp_path, ["sections.b-c.paired=true"])
+    assert bound[WEST] == (10_000, ("b-c",))
+    assert bound[EAST] == (10_000, ("b-c",))
+    assert bound["both"] == (20_000, ("b-c",))
+
+
 def test_a_double_track_carries_its_trains_in_each_direction(tmp_path: Path):
     # b-c on two tracks: 10 trains a day each way, and no more for one direction alone.
     bound = two_ways(tmp_path, ["sections.b-c.tracks=2"])
