@@ -36,7 +36,7 @@ RUNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("dostyk-moiynty-2025", "dostyk-moiynty-2025.yaml", ()),
     ("border-exchange-2025", "border-exchange-2025.yaml", ()),
     ("bakhty-ayagoz-2027", "bakhty-ayagoz-2027.yaml", ()),
-    ("xian-terminal-2024", "xian-terminal-2024.yaml", ()),
+    ("xian-traffic-2024", "xian-traffic-2024.yaml", ()),
     ("all-upgrades", "all-upgrades.yaml", ()),
 )
 WATCHED = (
