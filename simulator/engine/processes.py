@@ -25,7 +25,7 @@ from simulator.engine.routing import (
     holding_limit,
     onward_chooser,
 )
-from simulator.engine.rows import visit_log
+from simulator.engine.rows import ROW_BLOCK
 from simulator.engine.stepping import Light, run_now, start
 from simulator.engine.world import FlowState, Pool, Train, World
 from simulator.scenario.model import TrainType
@@ -227,7 +227,9 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
     queue = env._queue  # others_due_now, inline: this runs for every visit of every train
     legs = route_legs(w, train.route)
     cargo = 0 if train.flow.flow.cargo == "container" else 1
-    log = visit_log(w.visits, train.number, cargo, train.teu, train.tonnes)
+    # its visits' rows, appended here rather than through visit_log: one call less per visit
+    rows, visits = w.visits.rows, w.visits
+    number, teu, tonnes = train.number, train.teu, train.tonnes
     i = train.position
     at_node = handle_first
     while True:
@@ -245,7 +247,12 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 now = env._now
                 if entry > now or (queue and queue[0][0] <= now):
                     yield now + (entry - now)
-                log(node.exchange_resource, prev, nxt, arrive, entry, entry, gap)
+                rows.append(
+                    (node.exchange_resource, prev, nxt, number, cargo, arrive, entry, entry, gap)
+                    + (teu, tonnes, True)
+                )
+                if len(rows) >= ROW_BLOCK:
+                    visits.flush()
                 arrive = env._now  # the node's own queue starts past the exchange
             start = end = env._now
             busy = 0.0
@@ -254,27 +261,30 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 start = slots.start_hour(arrive)
                 busy = node.bulk_handling() if cargo else node.handling()
                 end = start + busy
+                train.at = (node.resource, prev, nxt, arrive, start, busy, True)
                 if start > arrive:
                     slots.book(start, end, train.counted)
-                    train.at = (node.resource, prev, nxt, arrive, start, busy, True)
                     yield end if end < math.inf else env.event()  # inf: closed for good
                 elif queue and queue[0][0] <= arrive:
                     # a server at once, but it goes on after the events due now, as a granted
                     # request would; only then is it struck off the trains bound here
                     slots.book(start, end, False)
-                    train.at = (node.resource, prev, nxt, arrive, start, busy, True)
                     yield arrive
                     slots.strike(train.counted)
                     if busy > 0 or (queue and queue[0][0] <= arrive):
                         yield end
                 else:
                     slots.book(start, end, train.counted)
-                    train.at = (node.resource, prev, nxt, arrive, start, busy, True)
                     if busy > 0:
                         yield end
                 slots.release()
                 end = env._now
-            log(node.resource, prev, nxt, arrive, start, end, busy)
+            rows.append(
+                (node.resource, prev, nxt, number, cargo, arrive, start, end, busy)
+                + (teu, tonnes, True)
+            )
+            if len(rows) >= ROW_BLOCK:
+                visits.flush()
             if leg.next_name is None:
                 deliver(w, train)
                 if yard is not None:
@@ -295,9 +305,9 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
         sec = leg.section
         ia, ib = leg.here, leg.nxt
         arrive = env._now  # its wait at the section includes waiting for room in b's yard
-        train.at = (sec.resource, ia, ib, arrive, math.inf, 0.0, False)
         next_yard = None
         if leg.next_has_yard:
+            train.at = (sec.resource, ia, ib, arrive, math.inf, 0.0, False)
             next_yard = w.yard(leg.next_name, leg.name)
             if (queue and queue[0][0] <= arrive) or not next_yard.take_free():
                 yield next_yard.request()
@@ -316,7 +326,11 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
         if sec.noise is not None:
             running *= sec.noise()
         yield env._now + running
-        log(sec.resource, ia, ib, arrive, entry, env._now, gap)
+        rows.append(
+            (sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True)
+        )
+        if len(rows) >= ROW_BLOCK:
+            visits.flush()
         yard = next_yard
         i += 1
 

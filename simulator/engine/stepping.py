@@ -30,10 +30,10 @@ Light = Generator["float | simpy.Event", None, None]
 class Runner:
     """Steps one light process; it is its own entry in the event queue (as an event would be)."""
 
-    __slots__ = ("callbacks", "_ok", "_value", "gen", "queue", "eid")
+    __slots__ = ("callbacks", "_ok", "_value", "send", "queue", "eid")
 
     def __init__(self, env: simpy.Environment, gen: Light) -> None:
-        self.gen = gen
+        self.send = gen.send
         self.queue = env._queue
         self.eid = env._eid
         self.callbacks: tuple | None = None
@@ -48,7 +48,7 @@ class Runner:
 def step(runner: Runner) -> None:
     """Run the process to its next wait and queue its wake-up (or nothing, if it ended)."""
     try:
-        target = runner.gen.send(None)
+        target = runner.send(None)
     except StopIteration:
         return
     if target.__class__ is not float:

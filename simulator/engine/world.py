@@ -48,7 +48,7 @@ class FlowState:
         return self.epochs[-1][2]
 
 
-@dataclass
+@dataclass(slots=True)
 class Train:
     """A train on the move: its flow, gauge, lots and where it is on its route."""
 
