@@ -1,9 +1,9 @@
-"""One M/M/1 node in brisim and in Ciw: the whole command, 200,000 trains, CPU and wall time.
+"""One M/M/1 node (or a tandem of them) in brisim and in Ciw: the whole command, CPU and wall time.
 
-Usage: python benchmarks/mm1_ciw.py [--trains 200000] [--repeat 1]
+Usage: python benchmarks/mm1_ciw.py [--trains 200000] [--stations 1] [--repeat 1]
 Trains arrive as a Poisson stream (one an hour) at a node with one handling slot and exponential
-handling (mean 0.8 h, so rho = 0.8); in brisim each train also runs a section in and out and
-ends at an exit node. Each run is a fresh process (`brisim run ... --records none`, and a
+handling (mean 0.8 h, so rho = 0.8), and with --stations N pass N such nodes in a row; in brisim
+each train also runs a section into, between and out of them and ends at an exit node. Each run is a fresh process (`brisim run ... --records none`, and a
 Python process that imports Ciw and simulates the same number of customers). Ciw is optional
 (`pip install ciw`); without it only brisim is timed. Exit code 0 after measuring.
 """
@@ -25,10 +25,12 @@ import yaml
 RATE_PER_HOUR, MEAN_SERVICE_H, LOT_TEU = 1.0, 0.8, 10.0
 CIW = """
 import ciw
+n = {stations}
 network = ciw.create_network(
-    arrival_distributions=[ciw.dists.Exponential(rate={rate})],
-    service_distributions=[ciw.dists.Exponential(rate={mu})],
-    number_of_servers=[1],
+    arrival_distributions=[ciw.dists.Exponential(rate={rate})] + [None] * (n - 1),
+    service_distributions=[ciw.dists.Exponential(rate={mu}) for _ in range(n)],
+    routing=[[1.0 if j == i + 1 else 0.0 for j in range(n)] for i in range(n)],
+    number_of_servers=[1] * n,
 )
 ciw.seed(1)
 sim = ciw.Simulation(network)
@@ -37,15 +39,18 @@ print(len(sim.get_all_records()))
 """
 
 
-def scenario(trains: int) -> dict:
-    """a -> q1 (one slot, exponential handling) -> b (exit), one lot per train."""
+def scenario(trains: int, stations: int = 1) -> dict:
+    """a -> q1 -> ... -> qN (one slot each, exponential handling) -> b (exit), one lot a train."""
     years = int(trains / (RATE_PER_HOUR * 24 * 365)) + 1
 
     def section(a: str, b: str) -> dict:
         return {"from": a, "to": b, "length_km": 10, "speed_kmh": 50, "tracks": 2}
 
-    sections = [{**section("a", "q1"), "trains_per_day": 1000, "gauge_mm": 1435}]
-    sections += [{**section("q1", "b"), "trains_per_day": 1000, "gauge_mm": 1435}]
+    stops = ["a", *(f"q{k}" for k in range(1, stations + 1)), "b"]
+    sections = [
+        {**section(x, y), "trains_per_day": 1000, "gauge_mm": 1435}
+        for x, y in zip(stops, stops[1:], strict=False)
+    ]
     handling = {"slots": 1, "handling_hours": {"dist": "exponential", "mean": MEAN_SERVICE_H}}
     return {
         "name": "mm1",
@@ -55,7 +60,10 @@ def scenario(trains: int) -> dict:
         "replications": 1,
         "nodes": [
             {"id": "a", "kind": "hub", "gauge_mm": 1435},
-            {"id": "q1", "kind": "hub", "gauge_mm": 1435, "handling": handling},
+            *(
+                {"id": q, "kind": "hub", "gauge_mm": 1435, "handling": handling}
+                for q in stops[1:-1]
+            ),
             {"id": "b", "kind": "exit", "gauge_mm": 1435},
         ],
         "sections": sections,
@@ -99,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Time both, keep the fastest of --repeat runs each, print the ratio."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--trains", type=int, default=200_000, help="trains (customers)")
+    p.add_argument("--stations", type=int, default=1, help="M/M/1 nodes in a row (tandem)")
     p.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest kept")
     args = p.parse_args(argv)
     try:
@@ -109,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         has_ciw = False
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "mm1.yaml"
-        path.write_text(yaml.safe_dump(scenario(args.trains), sort_keys=False))
+        path.write_text(yaml.safe_dump(scenario(args.trains, args.stations), sort_keys=False))
         runs: dict[str, list[tuple[float, float]]] = {"brisim": [], "ciw": []}
         for k in range(args.repeat):
             out = str(Path(tmp) / f"run{k}")
@@ -117,11 +126,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             runs["brisim"].append(timed([*cmd, "--quiet", "--out", out]))
             if has_ciw:
                 rate, mu = RATE_PER_HOUR, 1 / MEAN_SERVICE_H
-                code = CIW.format(rate=rate, mu=mu, n=args.trains)
+                code = CIW.format(rate=rate, mu=mu, n=args.trains, stations=args.stations)
                 runs["ciw"].append(timed([sys.executable, "-c", code]))
     years = scenario(args.trains)["horizon_years"]
+    shape = "M/M/1" if args.stations == 1 else f"tandem of {args.stations} M/M/1 nodes"
     print(
-        f"M/M/1, rho {RATE_PER_HOUR * MEAN_SERVICE_H:.1f}: brisim {years} years (about "
+        f"{shape}, rho {RATE_PER_HOUR * MEAN_SERVICE_H:.1f}: brisim {years} years (about "
         f"{years * 24 * 365 * RATE_PER_HOUR:,.0f} trains), Ciw {args.trains:,} customers"
     )
     best = {k: min(v) for k, v in runs.items() if v}

@@ -140,6 +140,7 @@ def memory(years: int, scale: float, seed: int) -> dict:
         else:
             return
         world.visits.flush()  # pending rows count as records (the order of rows is kept)
+        world.lots.flush()
         records = buffer_bytes(world)
         points[f"{label}_records_mb"] = records / MB
         points[f"{label}_other_mb"] = (tracemalloc.get_traced_memory()[0] - records) / MB

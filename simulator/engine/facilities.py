@@ -3,13 +3,16 @@
 One mechanism serves every capacity change and closure: each facility reads a step function of
 hours (see capacity.py). A `Gate` admits trains at a headway of 24 / trains-per-day (the Lindley
 recursion, no SimPy events of its own); `Slots` is a FIFO resource whose number of servers can
-rise and fall during the run (SimPy's Resource cannot change capacity).
+rise and fall during the run (SimPy's Resource cannot change capacity). `FifoSlots` serves the
+same FIFO queue with no event at all when each train's hold is known on arrival (handling).
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections import deque
+from heapq import heappop, heappush
 
 import simpy
 
@@ -60,6 +63,18 @@ class Gate:
         """
         if counted and self.bound[direction]:
             del self.bound[direction][0]
+        gap = self.fixed_gap
+        if gap is not None:  # rate and tracks never change: the same sums, fewer look-ups
+            free = self._next_free
+            if self._always_shared:
+                nxt = free[1] if free[1] > free[-1] else free[-1]
+                entry = arrival if arrival > nxt else nxt
+                free[1] = free[-1] = entry + gap
+            else:
+                nxt = free[direction]
+                entry = arrival if arrival > nxt else nxt
+                free[direction] = entry + gap
+            return entry, gap
         shared = self.is_shared(arrival)
         free = self._next_free
         nxt = max(free[1], free[-1]) if shared else free[direction]
@@ -158,3 +173,99 @@ class Slots:
         while self._waiting and self.users < self.servers:
             self.users += 1
             self._waiting.popleft().succeed()
+
+
+class FifoSlots:
+    """FIFO servers following a timeline, for holds known on arrival: node handling.
+
+    A train's start is worked out when it arrives, from the end hours of the trains before it
+    (a heap) and the timeline: the hour at which `Slots` would grant its request, with no
+    request event. It counts as waiting until that hour and as a user until it releases, as
+    with `Slots`; work in progress is never interrupted. `bound` holds the expected arrival
+    hours of trains sent towards it (route choice); one is struck off as each counted train
+    starts, when its start hour has come.
+    """
+
+    def __init__(self, env: simpy.Environment, capacity: StepFunction) -> None:
+        self.env = env
+        self._capacity = capacity
+        self._varies = len(capacity.hours) > 1
+        self._fixed = rounded_slots(capacity.values[0])
+        self._ends: list[float] = []  # end hours of booked trains, for the starts of the next
+        self._last_start = -math.inf
+        self._waiting: deque[tuple[float, bool]] = deque()  # (start hour, counted), FIFO
+        self._users = 0
+        self._bound: list[float] = []
+
+    @property
+    def servers(self) -> int:
+        """Servers now."""
+        if self._varies:
+            return rounded_slots(self._capacity.at(self.env.now))
+        return self._fixed
+
+    def _catch_up(self) -> None:
+        """Trains whose start hour has come stop waiting and become users."""
+        now = self.env.now
+        waiting = self._waiting
+        while waiting and waiting[0][0] <= now:
+            self._users += 1
+            self.strike(waiting.popleft()[1])
+
+    @property
+    def users(self) -> int:
+        """Trains in service now."""
+        self._catch_up()
+        return self._users
+
+    @property
+    def queue_length(self) -> int:
+        """Trains waiting for a server now."""
+        self._catch_up()
+        return len(self._waiting)
+
+    @property
+    def bound(self) -> list[float]:
+        """Expected arrival hours (sorted) of trains sent towards it and not yet started."""
+        self._catch_up()
+        return self._bound
+
+    def start_hour(self, arrival: float) -> float:
+        """The hour a train arriving now starts (inf: never); `book` it next."""
+        t = arrival if arrival > self._last_start else self._last_start  # FIFO
+        ends = self._ends
+        while t < math.inf:
+            while ends and ends[0] <= t:  # every booked train has started by t: free at its end
+                heappop(ends)
+            if not self._varies:
+                if len(ends) < self._fixed:
+                    return t
+                t = ends[0] if ends else math.inf
+                continue
+            if len(ends) < rounded_slots(self._capacity.at(t)):
+                return t
+            change = self._capacity.next_change(t)
+            t = min(ends[0] if ends else math.inf, math.inf if change is None else change)
+        return t
+
+    def book(self, start: float, end: float, counted: bool) -> None:
+        """Book the train that `start_hour` was asked about: it holds a server to `end`."""
+        self._last_start = start
+        if start == math.inf:
+            return  # it never starts; nor does any train after it
+        heappush(self._ends, end)
+        if start <= self.env.now:
+            self._users += 1
+            self.strike(counted)
+        else:
+            self._waiting.append((start, counted))
+
+    def strike(self, counted: bool) -> None:
+        """A train starts: if it was counted as bound here, strike the first bound hour off."""
+        if counted and self._bound:
+            del self._bound[0]
+
+    def release(self) -> None:
+        """A train's service ended (at the end hour it was booked to)."""
+        self._catch_up()
+        self._users -= 1

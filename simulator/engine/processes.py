@@ -11,14 +11,17 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 
-import numpy as np
 import simpy
 
+from simulator.engine.delivery import deliver
 from simulator.engine.demand import lot_times
 from simulator.engine.dispatch import Holding, dispatch, new_holding, reached
+from simulator.engine.legs import route_legs
 from simulator.engine.lots import Batch, DemandQueue
 from simulator.engine.routing import Chooser, RoutePlan, onward_chooser
-from simulator.engine.world import FlowState, Pool, Train, VisitLog, World, visit_log
+from simulator.engine.rows import ROW_BLOCK
+from simulator.engine.stepping import Light, run_now, start
+from simulator.engine.world import FlowState, Pool, Train, World
 from simulator.scenario.model import TrainType
 
 Proc = Generator[simpy.Event, object, None]
@@ -107,7 +110,7 @@ def origin_formation(
         train = w.new_train(fs, ttype, queue.take(count, env.now), route, 0)
         if plan is not None:
             chooser.send(train, plan, env.now, booked)
-        env.process(journey(w, train, yard, handle_first=True))
+        start_journey(w, train, yard, handle_first=True)
         if plan is not None and plan.capped:
             yield from hold_place(w, train, plan, holding)
 
@@ -148,7 +151,7 @@ def pool_formation(w: World, pool: Pool) -> Proc:
         train = w.new_train(pool.flow, ttype, batch, route, 0)
         if plan is not None:
             pool.chooser.send(train, plan, env.now, booked)
-        env.process(journey(w, train, yard, pool.handle_first))
+        start_journey(w, train, yard, pool.handle_first)
         if plan is not None and plan.capped:
             yield from hold_place(w, train, plan, holding)
 
@@ -188,7 +191,7 @@ def held_departure(w: World, train: Train, wait_h: float, handle_first: bool) ->
     yield w.env.timeout(wait_h)
     yard = yield from acquire_yard(w, train.route[0], None)
     train.counted = True  # booked when it was held
-    yield from journey(w, train, yard, handle_first)
+    continue_journey(w, train, yard, handle_first)
 
 
 def add_to_pool(
@@ -208,129 +211,133 @@ def add_to_pool(
         pool.added.succeed()
 
 
-def journey(w: World, train: Train, yard, handle_first: bool) -> Proc:
+def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
     """Move a train along its route: node handling, border exchange, sections, gauge change.
 
-    `yard` is the yard slot the train holds at its current node (None where yards are
-    unlimited); it keeps it until it enters the next section, so trains queue upstream.
+    A light process (see stepping.py): it yields the hour it wakes at, or the event it waits
+    for. `yard` is the yard slot the train holds at its current node (None where yards are
+    unlimited); it keeps it until it enters the next section, so trains queue upstream. Its
+    visit in progress is noted on the train at each wait (see `World.record_open_visits`).
     """
     env = w.env
-    route = train.route
+    queue = env._queue  # others_due_now, inline: this runs for every visit of every train
+    legs = route_legs(w, train.route)
     cargo = 0 if train.flow.flow.cargo == "container" else 1
-    log = visit_log(w.visits, train.number, cargo, train.teu, train.tonnes)
+    # its visits' rows, appended here rather than through visit_log: one call less per visit
+    rows, visits = w.visits.rows, w.visits
+    number, teu, tonnes = train.number, train.teu, train.tonnes
     i = train.position
-    if not handle_first:
-        if train.holding is not None:
-            reached(train, i)
-        yard = yield from travel(w, train, route[i], route[i + 1], yard, log)
-        i += 1
+    at_node = handle_first
     while True:
         if train.holding is not None:
             reached(train, i)
-        node = w.nodes[route[i]]
-        prev = w.node_index[route[i - 1]] if i > 0 else -1
-        nxt_id = route[i + 1] if i + 1 < len(route) else None
-        nxt = w.node_index[nxt_id] if nxt_id else -1
-        arrive = env.now
-        if node.exchange is not None and i > 0:
-            direction = 1 if nxt == -1 or prev < nxt else -1
-            entry, gap = node.exchange.admit(env.now, direction, train.counted)
-            train.at = (node.exchange_resource, prev, nxt, arrive, entry, gap)
-            if math.isinf(entry):
-                yield env.event()  # closed for good: the train waits past the horizon
-            if entry > env.now or others_due_now(env):
-                yield env.timeout(entry - env.now)
-            log(node.exchange_resource, prev, nxt, arrive, entry, entry, gap)
-            arrive = env.now  # the node's own queue starts past the exchange
-        start = end = env.now
-        busy = 0.0
-        if node.slots is not None:
-            train.at = (node.resource, prev, nxt, arrive, math.inf, 0.0)
-            if others_due_now(env) or not node.slots.take_free():
-                yield node.slots.request()
-            start = env.now
-            if train.counted and node.bound:
-                del node.bound[0]
-            sampler = node.bulk_handling if cargo else node.handling
-            busy = sampler()
-            train.at = (node.resource, prev, nxt, arrive, start, busy)
-            if busy > 0 or others_due_now(env):
-                yield env.timeout(busy)
-            node.slots.release()
-            end = env.now
-        log(node.resource, prev, nxt, arrive, start, end, busy)
-        if nxt_id is None:
-            deliver(w, train)
-            if yard is not None:
-                yard.release()
-            return
-        onward_gauge = w.section(route[i], nxt_id).section.gauge_mm
-        if onward_gauge != train.train_type.gauge_mm:
-            if cargo == 0:
-                del w.live[train.number]
+        leg = legs[i]
+        if at_node:
+            node = leg.node
+            prev, nxt = leg.prev, leg.nxt
+            arrive = env._now
+            gate = leg.exchange
+            if gate is not None:
+                entry, gap = gate.admit(arrive, leg.exchange_direction, train.counted)
+                train.at = (node.exchange_resource, prev, nxt, arrive, entry, gap, False)
+                if entry == math.inf:
+                    yield env.event()  # closed for good: the train waits past the horizon
+                now = env._now
+                if entry > now or (queue and queue[0][0] <= now):
+                    yield now + (entry - now)
+                rows.append(
+                    (node.exchange_resource, prev, nxt, number, cargo, arrive, entry, entry, gap)
+                    + (teu, tonnes, True)
+                )
+                if len(rows) >= ROW_BLOCK:
+                    visits.flush()
+                arrive = env._now  # the node's own queue starts past the exchange
+            start = end = env._now
+            busy = 0.0
+            slots = node.slots
+            if slots is not None:  # FIFO: its start is known now, and no request event
+                start = slots.start_hour(arrive)
+                busy = node.bulk_handling() if cargo else node.handling()
+                end = start + busy
+                train.at = (node.resource, prev, nxt, arrive, start, busy, True)
+                if start > arrive:
+                    slots.book(start, end, train.counted)
+                    yield end if end < math.inf else env.event()  # inf: closed for good
+                elif queue and queue[0][0] <= arrive:
+                    # a server at once, but it goes on after the events due now, as a granted
+                    # request would; only then is it struck off the trains bound here
+                    slots.book(start, end, False)
+                    yield arrive
+                    slots.strike(train.counted)
+                    if busy > 0 or (queue and queue[0][0] <= arrive):
+                        yield end
+                else:
+                    slots.book(start, end, train.counted)
+                    if busy > 0:
+                        yield end
+                slots.release()
+                end = env._now
+            rows.append(
+                (node.resource, prev, nxt, number, cargo, arrive, start, end, busy)
+                + (teu, tonnes, True)
+            )
+            if len(rows) >= ROW_BLOCK:
+                visits.flush()
+            if leg.next_name is None:
+                deliver(w, train)
                 if yard is not None:
                     yard.release()
-                add_to_pool(w, train.flow, route[i], route[i:], train.lots, handle_first=False)
                 return
-            train.train_type = w.train_types[("bulk", onward_gauge)]
-        yard = yield from travel(w, train, route[i], nxt_id, yard, log)
+            if leg.gauge_mm != train.train_type.gauge_mm:
+                if cargo == 0:
+                    del w.live[train.number]
+                    if yard is not None:
+                        yard.release()
+                    add_to_pool(
+                        w, train.flow, leg.name, train.route[i:], train.lots, handle_first=False
+                    )
+                    return
+                train.train_type = w.train_types[("bulk", leg.gauge_mm)]
+        at_node = True
+        # the section on to the next node: room in its yard, the gate, then the run
+        sec = leg.section
+        ia, ib = leg.here, leg.nxt
+        arrive = env._now  # its wait at the section includes waiting for room in b's yard
+        next_yard = None
+        if leg.next_has_yard:
+            train.at = (sec.resource, ia, ib, arrive, math.inf, 0.0, False)
+            next_yard = w.yard(leg.next_name, leg.name)
+            if (queue and queue[0][0] <= arrive) or not next_yard.take_free():
+                yield next_yard.request()
+        ready = env._now
+        entry, gap = sec.gate.admit(ready, leg.direction, train.counted)
+        train.at = (sec.resource, ia, ib, arrive, entry, gap, False)
+        if entry == math.inf:
+            yield env.event()  # the line never reopens: the train waits past the horizon
+        if entry > ready or (queue and queue[0][0] <= ready):
+            yield ready + (entry - ready)
+        if yard is not None:
+            yard.release()
+        running = leg.running_h
+        if running is None:
+            running = sec.section.length_km / sec.capacity.km_per_hour.at(entry)
+        if sec.noise is not None:
+            running *= sec.noise()
+        yield env._now + running
+        rows.append(
+            (sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True)
+        )
+        if len(rows) >= ROW_BLOCK:
+            visits.flush()
+        yard = next_yard
         i += 1
 
 
-def travel(w: World, train: Train, a: str, b: str, yard, log: VisitLog) -> Proc:
-    """Wait for room in b's yard, then for the section's gate, then run to b.
-
-    The train keeps its yard slot at a until it enters the section; returns its slot at b.
-    Its visit to the section is noted on the train at each wait (see `World.record_open_visits`).
-    """
-    env = w.env
-    sec = w.section(a, b)
-    ia, ib = w.node_index[a], w.node_index[b]
-    arrive = env.now  # its wait at the section includes waiting for room in b's yard
-    train.at = (sec.resource, ia, ib, arrive, math.inf, 0.0)
-    next_yard = yield from acquire_yard(w, b, a)
-    direction = 1 if sec.section.from_ == a else -1
-    ready = env.now
-    entry, gap = sec.gate.admit(ready, direction, train.counted)
-    train.at = (sec.resource, ia, ib, arrive, entry, gap)
-    if math.isinf(entry):
-        yield env.event()  # the line never reopens: the train waits past the horizon
-    if entry > ready or others_due_now(env):
-        yield env.timeout(entry - ready)
-    if yard is not None:
-        yard.release()
-    kmh = sec.fixed_kmh
-    if kmh is None:
-        kmh = sec.capacity.km_per_hour.at(entry)
-    running = sec.section.length_km / kmh
-    if sec.noise is not None:
-        running *= sec.noise()
-    yield env.timeout(running)
-    log(sec.resource, ia, ib, arrive, entry, env.now, gap)
-    return next_yard
+def start_journey(w: World, train: Train, yard, handle_first: bool) -> None:
+    """Start a train's journey at this instant (as a new process would start)."""
+    start(w.env, journey(w, train, yard, handle_first))
 
 
-def deliver(w: World, train: Train) -> None:
-    """Lots reach their destination: record each and take the train off the network."""
-    now = w.env.now
-    fs = train.flow
-    n = len(train.lots)
-    fs.delivered_lots += n
-    w.lots.extend(
-        flow=np.full(n, fs.index),
-        released_h=train.lots.released_h,
-        delivered_h=np.full(n, now),
-        teu=np.full(n, fs.teu_per_lot),
-        tonnes=np.full(n, fs.tonnes_per_lot),
-        formation_wait_h=train.lots.wait_h,
-    )
-    del w.live[train.number]
-
-
-def year_end_tally(w: World) -> Proc:
-    """At each year end, note every flow's backlog: lots waiting or on trains."""
-    for year, _, end in w.calendar.year_bounds():
-        yield w.env.timeout(max(0.0, end - w.env.now - 1e-9))
-        for fs in w.flows:
-            lots = w.waiting_lots(fs, w.env.now, final=False) + w.on_train_lots(fs)
-            w.backlog.append((fs.index, year, lots * fs.teu_per_lot, lots * fs.tonnes_per_lot))
+def continue_journey(w: World, train: Train, yard, handle_first: bool) -> None:
+    """Go on with a train's journey at once, from inside the process that formed or held it."""
+    run_now(w.env, journey(w, train, yard, handle_first))

@@ -7,7 +7,8 @@ import numpy as np
 from simulator.engine.demand import lot_times
 from simulator.engine.lots import Batch
 from simulator.engine.processes import Proc, add_to_pool, others_due_now
-from simulator.engine.world import FlowState, World, visit_log
+from simulator.engine.rows import visit_log
+from simulator.engine.world import FlowState, World
 
 
 def ship_arrivals(w: World, fs: FlowState) -> Proc:

@@ -7,10 +7,8 @@ and replication give identical records, in any process, in any order.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import numpy as np
 import simpy
@@ -22,14 +20,17 @@ from simulator.engine.capacity import (
     rounded_slots,
     section_capacities,
 )
+from simulator.engine.delivery import year_end_tally
 from simulator.engine.dispatch import pipeline_days
-from simulator.engine.facilities import Gate, Slots
-from simulator.engine.processes import origin_formation, year_end_tally
+from simulator.engine.facilities import FifoSlots, Gate, Slots
+from simulator.engine.processes import origin_formation
 from simulator.engine.randomness import Sampler, stream
 from simulator.engine.routing import epoch_chooser, setup_choosers
+from simulator.engine.rows import LotRows, RowBuffer
 from simulator.engine.ships import ship_arrivals
+from simulator.engine.stepping import run_until
 from simulator.engine.timeline import StepFunction
-from simulator.engine.world import FlowState, NodeState, RowBuffer, SectionState, World
+from simulator.engine.world import FlowState, NodeState, SectionState, World
 from simulator.errors import ConservationError
 from simulator.records.results import (
     LOT_COLUMNS,
@@ -46,7 +47,7 @@ from simulator.scenario.model import Scenario
 from simulator.scenario.network import route_epochs
 
 ProgressFn = Callable[[float], None]
-CHUNK_HOURS = 24.0 * 30
+__all__ = ["ProgressFn", "build_world", "run_until", "simulate", "start_processes"]
 
 
 def build_world(scenario: Scenario, replication: int) -> tuple[World, list[ResourceInfo]]:
@@ -66,7 +67,7 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
     ):
         st = NodeState(node, cap, add(node.id, "node", node.kind, node.corridor or ""))
         if node.handling is not None and cap.slots is not None:
-            st.slots = Slots(env, cap.slots)
+            st.slots = FifoSlots(env, cap.slots)
             st.handling = Sampler(
                 node.handling.handling_hours, stream(seed, replication, f"handling/{node.id}")
             )
@@ -125,7 +126,7 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
         train_types={(t.cargo, t.gauge_mm): t for t in scenario.train_types},
         yards={},
         visits=RowBuffer(VISIT_COLUMNS),
-        lots=Columns(LOT_COLUMNS),
+        lots=LotRows(LOT_COLUMNS),
     )
     return world, resources
 
@@ -146,46 +147,6 @@ def start_processes(w: World) -> None:
         for lo, hi, route in fs.epochs:
             w.env.process(origin_formation(w, fs, lo, hi, route, epoch_chooser(w, fs, route)))
     w.env.process(year_end_tally(w))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the event loop, then restore it.
-
-    A run leaves no cyclic garbage (reference counting frees trains, events and rows), so
-    the collector would only walk the heap again and again: 5-8% of a 10-year run.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def run_until(
-    env: simpy.Environment,
-    horizon: float,
-    progress: ProgressFn | None,
-    each_chunk: Callable[[], None] | None = None,
-) -> int:
-    """Step the event loop to the horizon, reporting progress and calling `each_chunk` every
-    simulated month; returns events processed."""
-    events = 0
-    t = 0.0
-    peek, step = env.peek, env.step  # bound once: this loop runs for every event
-    with collector_paused():
-        while t < horizon:
-            t = min(horizon, t + CHUNK_HOURS)
-            while peek() < t:
-                step()
-                events += 1
-            if each_chunk is not None:
-                each_chunk()
-            if progress is not None:
-                progress(t)
-    return events
 
 
 def capacity_table(w: World, resources: list[ResourceInfo]) -> tuple[CapacityYear, ...]:
@@ -276,7 +237,7 @@ def simulate(
     start_processes(w)
     events = run_until(w.env, w.calendar.horizon_hours, progress, w.hand_over)
     w.record_open_visits(w.calendar.horizon_hours)
-    w.hand_over()
+    w.hand_over(w.calendar.horizon_hours)
     flow_balances = balances(w)
     broken = [b for b in flow_balances if not b.passed]
     if broken:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,91 +16,13 @@ import numpy as np
 import simpy
 
 from simulator.engine.capacity import NodeCapacity, SectionCapacity
-from simulator.engine.facilities import Gate, Slots
+from simulator.engine.facilities import FifoSlots, Gate, Slots
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
 from simulator.engine.randomness import Sampler
-from simulator.records.results import Columns
+from simulator.engine.rows import LotRows, RowBuffer
 from simulator.records.sink import OPEN_END_H, RecordSink
 from simulator.scenario.calendar import Calendar
 from simulator.scenario.model import Flow, Node, Scenario, Section, TrainType
-
-ROW_BLOCK = 4096
-
-
-@dataclass
-class RowBuffer(Columns):
-    """Columns that take rows as tuples and copy them into the arrays a block at a time.
-
-    Writing one visit into eleven numpy arrays cost more than the train's SimPy events; the
-    same values converted a block at a time are identical and several times cheaper.
-    """
-
-    rows: list[tuple] = field(default_factory=list)
-    # where rows go instead of the columns, a block at a time (a RecordSink's `visits`)
-    sink: Callable[[dict[str, np.ndarray]], None] | None = None
-
-    def flush(self) -> None:
-        """Copy the pending rows into the columns (or hand them to the sink)."""
-        if self.rows:
-            table = np.array(self.rows, dtype=np.dtype(list(self.dtypes.items())))
-            self.rows.clear()
-            block = {k: np.ascontiguousarray(table[k]) for k in self.dtypes}
-            if self.sink is not None:
-                self.sink(block)
-            else:
-                self.extend(**block)
-
-    def append(self, **values: float) -> None:
-        """Add one row by column name (after the pending ones)."""
-        self.flush()
-        super().append(**values)
-
-    def freeze(self) -> dict[str, np.ndarray]:
-        """Trimmed, read-only copies of the columns, pending rows included."""
-        self.flush()
-        return super().freeze()
-
-
-VisitLog = Callable[[int, int, int, float, float, float, float], None]
-"""Records one visit of a train: resource, from node, to node, arrive, start, end, busy hours."""
-
-
-def visit_log(visits: RowBuffer, train: int, cargo: int, teu: float, tonnes: float) -> VisitLog:
-    """A recorder of one train's visits, with the train's own columns filled in once.
-
-    It appends straight to the buffer's pending rows: this runs for every visit of every train.
-    """
-    rows, flush = visits.rows, visits.flush
-
-    def visit(
-        resource: int,
-        from_node: int,
-        to_node: int,
-        arrive_h: float,
-        start_h: float,
-        end_h: float,
-        busy_h: float,
-    ) -> None:
-        rows.append(
-            (
-                resource,
-                from_node,
-                to_node,
-                train,
-                cargo,
-                arrive_h,
-                start_h,
-                end_h,
-                busy_h,
-                teu,
-                tonnes,
-                True,
-            )
-        )
-        if len(rows) >= ROW_BLOCK:
-            flush()
-
-    return visit
 
 
 @dataclass
@@ -127,7 +48,7 @@ class FlowState:
         return self.epochs[-1][2]
 
 
-@dataclass
+@dataclass(slots=True)
 class Train:
     """A train on the move: its flow, gauge, lots and where it is on its route."""
 
@@ -142,9 +63,10 @@ class Train:
     release_at: int = -1  # the route position of that node
     teu: float = field(init=False)  # on board; a train's lots never change
     tonnes: float = field(init=False)  # cargo tonnes on board
-    # the visit in progress: (resource, from node, to node, arrive, start, busy hours); start
-    # is inf until service begins. Set before each wait, so the run's end can record it.
-    at: tuple[int, int, int, float, float, float] | None = None
+    # the visit in progress: (resource, from node, to node, arrive, start, busy hours, booked);
+    # start is inf until known; booked: handling booked ahead, not begun before its start hour.
+    # Set before each wait, so the run's end can record it.
+    at: tuple[int, int, int, float, float, float, bool] | None = None
 
     def __post_init__(self) -> None:
         self.teu = len(self.lots) * self.flow.teu_per_lot
@@ -174,15 +96,20 @@ class NodeState:
     node: Node
     capacity: NodeCapacity
     resource: int
-    slots: Slots | None = None
+    slots: FifoSlots | None = None
     handling: Sampler | None = None
     bulk_handling: Sampler | None = None
     exchange: Gate | None = None
     exchange_resource: int = -1
     berths: Slots | None = None
     berth_resource: int = -1
-    # expected arrival hours (sorted) of trains sent towards its handling, not yet started
-    bound: list[float] = field(default_factory=list)
+
+    @property
+    def bound(self) -> list[float]:
+        """Expected arrival hours (sorted) of trains sent towards its handling, not yet started
+        (nodes with handling slots only)."""
+        assert self.slots is not None
+        return self.slots.bound
 
 
 @dataclass
@@ -214,7 +141,7 @@ class World:
     train_types: dict[tuple[str, int], TrainType]
     yards: dict[tuple[str, str | None], Slots]
     visits: RowBuffer
-    lots: Columns
+    lots: LotRows
     pools: dict[tuple, Pool] = field(default_factory=dict)
     live: dict[int, Train] = field(default_factory=dict)
     next_train: int = 0
@@ -225,30 +152,39 @@ class World:
     holding_days: float = 1.0  # days of a flow's trains that may be booked at capped nodes
     sink: RecordSink | None = None  # where records go while the run goes (else kept whole)
     unloading: list[float] = field(default_factory=list)  # arrival hours of ships at berths
+    legs: dict[tuple[str, ...], list] = field(default_factory=dict)  # by route (legs.py)
 
-    def hand_over(self) -> None:
+    def hand_over(self, until_h: float) -> None:
         """Give the sink the rows recorded so far, and the hour before which they are complete.
 
         Complete up to the clock, or the arrival of a ship still at or waiting for a berth;
-        trains' visits in progress are given as rows of their own when asked for.
+        trains' visits in progress are given as rows of their own when asked for. Every event
+        before `until_h` has been processed.
         """
         if self.sink is None:
             return
         self.visits.flush()
+        self.lots.flush()
         if self.lots.size:
             self.sink.lots({k: a[: self.lots.size].copy() for k, a in self.lots.data.items()})
             self.lots.size = 0
-        self.sink.settled(min([self.env.now, *self.unloading]), self.open_visits)
+        self.sink.settled(
+            min([self.env.now, *self.unloading]), functools.partial(self.open_visits, until_h)
+        )
 
-    def open_visits(self) -> dict[str, np.ndarray]:
-        """A row for the visit each train is in now, ending at OPEN_END_H (see records/sink.py)."""
+    def open_visits(self, until_h: float) -> dict[str, np.ndarray]:
+        """A row for the visit each train is in now, ending at OPEN_END_H (see records/sink.py).
+
+        Handling booked to start at or after `until_h` has not started yet (see FifoSlots).
+        """
         rows = []
         for train in self.live.values():
             if train.at is None:
                 continue
-            resource, prev, nxt, arrive, start, _ = train.at
+            resource, prev, nxt, arrive, start, _, booked = train.at
             cargo = 0 if train.flow.flow.cargo == "container" else 1
-            start = start if math.isfinite(start) else OPEN_END_H
+            if not math.isfinite(start) or (booked and start >= until_h):
+                start = OPEN_END_H
             rows.append((resource, prev, nxt, train.number, cargo, arrive, start, OPEN_END_H))
             rows[-1] += (0.0, train.teu, train.tonnes, True)
         dtype = np.dtype(list(self.visits.dtypes.items()))
@@ -294,8 +230,8 @@ class World:
         for train in self.live.values():
             if train.at is None:
                 continue
-            resource, prev, nxt, arrive, start, busy = train.at
-            start = min(start, horizon_h)
+            resource, prev, nxt, arrive, start, busy, _ = train.at
+            start = min(start, horizon_h)  # handling booked to start later has not started
             busy = min(busy, max(0.0, horizon_h - start))
             cargo = 0 if train.flow.flow.cargo == "container" else 1
             self.visits.rows.append(

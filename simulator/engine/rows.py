@@ -1,0 +1,143 @@
+"""Record buffers of a run: visit rows and delivered lots, gathered and copied in blocks.
+
+Writing each visit or each train's lots into the numpy columns at once cost more than the
+train's events; the same values copied a block at a time are identical and much cheaper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.records.results import Columns
+
+ROW_BLOCK = 4096
+
+
+@dataclass
+class RowBuffer(Columns):
+    """Columns that take rows as tuples and copy them into the arrays a block at a time.
+
+    Writing one visit into eleven numpy arrays cost more than the train's SimPy events; the
+    same values converted a block at a time are identical and several times cheaper.
+    """
+
+    rows: list[tuple] = field(default_factory=list)
+    # where rows go instead of the columns, a block at a time (a RecordSink's `visits`)
+    sink: Callable[[dict[str, np.ndarray]], None] | None = None
+
+    def flush(self) -> None:
+        """Copy the pending rows into the columns (or hand them to the sink)."""
+        if self.rows:
+            table = np.array(self.rows, dtype=np.dtype(list(self.dtypes.items())))
+            self.rows.clear()
+            block = {k: np.ascontiguousarray(table[k]) for k in self.dtypes}
+            if self.sink is not None:
+                self.sink(block)
+            else:
+                self.extend(**block)
+
+    def append(self, **values: float) -> None:
+        """Add one row by column name (after the pending ones)."""
+        self.flush()
+        super().append(**values)
+
+    def freeze(self) -> dict[str, np.ndarray]:
+        """Trimmed, read-only copies of the columns, pending rows included."""
+        self.flush()
+        return super().freeze()
+
+
+@dataclass
+class LotRows(Columns):
+    """Columns of delivered lots that take a train's lots at a time and copy them in blocks.
+
+    Four small arrays and a copy per delivered train cost more than its journey's events; the
+    same rows gathered and copied a block at a time are identical.
+    """
+
+    trains: list[tuple] = field(default_factory=list)
+    pending: int = 0  # lots in `trains`
+
+    def add(
+        self,
+        flow: int,
+        released_h: np.ndarray,
+        delivered_h: float,
+        teu: float,
+        tonnes: float,
+        wait_h: np.ndarray,
+    ) -> None:
+        """Add one train's lots: the same flow, delivery hour and size for each."""
+        self.trains.append((flow, released_h, delivered_h, teu, tonnes, wait_h))
+        self.pending += len(released_h)
+        if self.pending >= ROW_BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Copy the pending trains' lots into the columns."""
+        if not self.trains:
+            return
+        parts, self.trains, self.pending = self.trains, [], 0
+        counts = [len(p[1]) for p in parts]
+
+        def each(k: int) -> np.ndarray:
+            return np.repeat(np.array([p[k] for p in parts]), counts)
+
+        self.extend(
+            flow=each(0),
+            released_h=np.concatenate([p[1] for p in parts]),
+            delivered_h=each(2),
+            teu=each(3),
+            tonnes=each(4),
+            formation_wait_h=np.concatenate([p[5] for p in parts]),
+        )
+
+    def freeze(self) -> dict[str, np.ndarray]:
+        """Trimmed, read-only copies of the columns, pending lots included."""
+        self.flush()
+        return super().freeze()
+
+
+VisitLog = Callable[[int, int, int, float, float, float, float], None]
+"""Records one visit of a train: resource, from node, to node, arrive, start, end, busy hours."""
+
+
+def visit_log(visits: RowBuffer, train: int, cargo: int, teu: float, tonnes: float) -> VisitLog:
+    """A recorder of one train's visits, with the train's own columns filled in once.
+
+    It appends straight to the buffer's pending rows: this runs for every visit of every train.
+    """
+    rows, flush = visits.rows, visits.flush
+
+    def visit(
+        resource: int,
+        from_node: int,
+        to_node: int,
+        arrive_h: float,
+        start_h: float,
+        end_h: float,
+        busy_h: float,
+    ) -> None:
+        rows.append(
+            (
+                resource,
+                from_node,
+                to_node,
+                train,
+                cargo,
+                arrive_h,
+                start_h,
+                end_h,
+                busy_h,
+                teu,
+                tonnes,
+                True,
+            )
+        )
+        if len(rows) >= ROW_BLOCK:
+            flush()
+
+    return visit
