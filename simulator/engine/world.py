@@ -227,7 +227,8 @@ class World:
         """Give the sink the rows recorded so far, and the hour before which they are complete.
 
         Complete up to the clock, or the arrival of a ship still at or waiting for a berth;
-        trains' visits in progress are given as rows of their own when asked for.
+        trains' visits in progress are given as rows of their own when asked for, and every
+        train numbered below the first still on the network has made all its visits.
         """
         if self.sink is None:
             return
@@ -235,7 +236,8 @@ class World:
         if self.lots.size:
             self.sink.lots({k: a[: self.lots.size].copy() for k, a in self.lots.data.items()})
             self.lots.size = 0
-        self.sink.settled(min([self.env.now, *self.unloading]), self.open_visits)
+        first_open = next(iter(self.live), self.next_train + 1)  # live is in train order
+        self.sink.settled(min([self.env.now, *self.unloading]), self.open_visits, first_open)
 
     def open_visits(self) -> dict[str, np.ndarray]:
         """A row for the visit each train is in now, ending at OPEN_END_H (see records/sink.py)."""

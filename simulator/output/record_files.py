@@ -81,16 +81,21 @@ def write_records(directory: Path, run: RunResult) -> list[Path]:
     """
     rep = run.replication
     visits_path = directory / VISITS_FILE.format(rep)
-    _write_parquet(visits_path, _visits_table(run))
+    write_parquet(visits_path, visits_table(run.visits, run))
     lots_path = directory / LOTS_FILE.format(rep)
-    _write_parquet(lots_path, _lots_table(run))
-    meta_path = directory / META_FILE.format(rep)
+    write_parquet(lots_path, lots_table(run.lots, run))
+    return [visits_path, lots_path, write_meta(directory, run)]
+
+
+def write_meta(directory: Path, run: RunResult) -> Path:
+    """Write the JSON of a replication's facts other than its visits and lots."""
+    meta_path = directory / META_FILE.format(run.replication)
     meta_path.write_text(json.dumps(_meta(run), indent=1) + "\n", encoding="utf-8")
-    return [visits_path, lots_path, meta_path]
+    return meta_path
 
 
-def _visits_table(run: RunResult) -> pa.Table:
-    v = run.visits
+def visits_table(v: dict[str, np.ndarray], run: RunResult) -> pa.Table:
+    """Visit rows (as `compact` gives them) as the visits file stores them; names from `run`."""
     kinds = np.array([RESOURCE_KINDS.index(r.kind) for r in run.resources], np.int32)
     resource = np.asarray(v["resource"], np.int32)
     end, start = seconds_of(v["end_h"]), seconds_of(v["start_h"])
@@ -113,8 +118,8 @@ def _visits_table(run: RunResult) -> pa.Table:
     )
 
 
-def _lots_table(run: RunResult) -> pa.Table:
-    lots = run.lots
+def lots_table(lots: dict[str, np.ndarray], run: RunResult) -> pa.Table:
+    """Lot rows (as `compact` gives them) as the lots file stores them; names from `run`."""
     released = seconds_of(lots["released_h"])
     return pa.table(
         {
@@ -142,23 +147,30 @@ def _timestamps(start_date: dt.date, seconds: np.ndarray) -> pa.Array:
     return pa.array(seconds * 1000 + epoch_ms, pa.timestamp("ms"))
 
 
-def _write_parquet(path: Path, table: pa.Table) -> None:
+def write_parquet(path: Path, table: pa.Table) -> None:
     """zstd, dictionary pages for names and small float sets, delta encoding for train numbers.
 
     The Arrow schema is not stored, so every reader sees plain strings and timestamps.
     """
-    names = table.column_names
-    strings = [n for n in names if pa.types.is_dictionary(table.schema.field(n).type)]
-    pq.write_table(
-        table,
-        path,
-        row_group_size=ROW_GROUP_ROWS,
-        compression="zstd",
-        compression_level=ZSTD_LEVEL,
-        use_dictionary=[*strings, "teu", "tonnes"],
-        column_encoding={"train": "DELTA_BINARY_PACKED"} if "train" in names else None,
-        store_schema=False,
-    )
+    pq.write_table(table, path, row_group_size=ROW_GROUP_ROWS, **_options(table.schema))
+
+
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A writer of row groups with the options of `write_parquet` (the same bytes for the same
+    row groups)."""
+    return pq.ParquetWriter(path, schema, **_options(schema))
+
+
+def _options(schema: pa.Schema) -> dict[str, Any]:
+    names = schema.names
+    strings = [n for n in names if pa.types.is_dictionary(schema.field(n).type)]
+    return {
+        "compression": "zstd",
+        "compression_level": ZSTD_LEVEL,
+        "use_dictionary": [*strings, "teu", "tonnes"],
+        "column_encoding": {"train": "DELTA_BINARY_PACKED"} if "train" in names else None,
+        "store_schema": False,
+    }
 
 
 def _meta(run: RunResult) -> dict[str, Any]:
