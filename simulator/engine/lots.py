@@ -111,6 +111,7 @@ class DemandQueue:
         self._times = np.empty(0)  # the front: release hours, the oldest waiting at _head
         self._head = 0
         self._later: list[_DrawnYear] = []  # drawn after the front, times let go
+        self.peak_times = 0  # most release times held at once
 
     def _draw(self, year: int) -> np.ndarray:
         t = self._generate(year)
@@ -133,6 +134,7 @@ class DemandQueue:
     def _append(self, t: np.ndarray) -> None:
         self._times = np.concatenate([self._times[self._head :], t])
         self._head = 0
+        self.peak_times = max(self.peak_times, len(self._times))
 
     def _extend(self) -> bool:
         """Bring the next drawn year into the front, or draw one; False when there is none."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine import lots
+from simulator.engine import lots, processes
 from simulator.engine.lots import DemandQueue
 from simulator.engine.simulation import simulate
 from simulator.scenario.loading import load_scenario
+from tests.engine_fixtures import container_flow, node, scenario, section, train_types
 
 YEARS = [(2020 + k, 8760.0 * k, 8760.0 * (k + 1)) for k in range(8)]
 
@@ -59,3 +60,32 @@ def test_engine_records_do_not_depend_on_how_the_backlog_is_held(monkeypatch):
         a, b = getattr(held, part), getattr(counted, part)
         assert all(np.array_equal(a[k], b[k]) for k in a), part
     assert held.balances == counted.balances
+
+
+def test_release_times_held_do_not_grow_with_the_backlog(monkeypatch):
+    """A line that carries half its flat demand builds a backlog four times deeper in 8 years
+    than in 2; the origin holds as many release times at once in both (about a year's)."""
+    queues: list[DemandQueue] = []
+
+    class Recorded(DemandQueue):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            queues.append(self)
+
+    monkeypatch.setattr(processes, "DemandQueue", Recorded)
+    peaks, waiting = {}, {}
+    for years in (2, 8):
+        origin = node("a", "hub", handling={"slots": 1, "handling_hours": 0.1, "yard_trains": 1})
+        s = scenario(
+            [origin, node("b", "exit")],
+            [section("a", "b", tpd=4)],
+            [container_flow("a", "b", 365 * 8 * 100, lot_teu=2)],  # 8 trains a day
+            years=years,
+            types=train_types(teu_1435=100),
+        )
+        queues.clear()
+        run = simulate(s, 0)
+        peaks[years] = max(q.peak_times for q in queues)
+        waiting[years] = run.balances[0].waiting_teu
+    assert waiting[8] > 3.5 * waiting[2] > 0
+    assert peaks[8] <= 1.1 * peaks[2]
