@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from simulator.output import arrow_arrays as arrow
 from simulator.output.locks import partial_prefix
 from simulator.output.record_files import (
     LOTS_FILE,
@@ -114,10 +115,17 @@ class RecordStream:
         self.sorted_path = self.directory / SORTED_FILE.format(replication)
         self.sorted_writer: pq.ParquetWriter | None = None
         self.peak_rows = 0  # most visit rows held at once
+        self.pool: pa.MemoryPool | None = (
+            None  # Arrow's allocator before begin, put back at the end
+        )
 
     def begin(self, shell: RunResult) -> None:
         """Open the lots file; the visits file is made at the end."""
         self.shell = shell
+        # Arrow's own allocator keeps what a row group used for the next; over a run of hours
+        # that is tens of MB held for nothing, so the writer allocates from the system's
+        self.pool = pa.default_memory_pool()
+        pa.set_memory_pool(pa.system_memory_pool())
         self.lots_file = _GroupedFile(
             self.directory / LOTS_FILE.format(self.replication),
             lambda rows: lots_table(rows, shell),
@@ -163,7 +171,7 @@ class RecordStream:
         finished = _take(rows, done)
         self.pending = [_take(rows, ~done)]
         finished = _take(finished, stored_order(finished))
-        table = pa.table(finished)
+        table = arrow.plain_table(finished)
         if self.sorted_writer is None:
             self.sorted_writer = pq.ParquetWriter(self.sorted_path, table.schema, compression="lz4")
         self.sorted_writer.write_table(table)
@@ -187,9 +195,16 @@ class RecordStream:
             with pq.ParquetFile(self.sorted_path) as sorted_file:
                 for group in range(sorted_file.num_row_groups):
                     part = sorted_file.read_row_group(group)
-                    visits.add({k: part[k].to_numpy() for k in VISIT_COLUMNS})
+                    visits.add(arrow.plain_columns(part, VISIT_COLUMNS))
             self.sorted_path.unlink()
-        return [visits.close(), self.lots_file.close()]
+        files = [visits.close(), self.lots_file.close()]
+        self._restore_pool()
+        return files
+
+    def _restore_pool(self) -> None:
+        if self.pool is not None:
+            pa.set_memory_pool(self.pool)
+            self.pool = None
 
     def abandon(self) -> None:
         """Remove what was written (the run failed)."""
@@ -198,6 +213,7 @@ class RecordStream:
         if self.sorted_writer is not None:
             self.sorted_writer.close()
         self.sorted_path.unlink(missing_ok=True)
+        self._restore_pool()
 
 
 @contextmanager
