@@ -39,6 +39,9 @@ from simulator.records.stored import compact_lots, compact_visits, stored_order
 
 Rows = dict[str, np.ndarray]
 SORTED_FILE = ".visits-rep{}.by-train.parquet"
+STALLED_ROWS = 1 << 18
+"""Rows held back behind one old train (one held at its origin, or stuck behind a closure)
+beyond which the writer asks which trains are still running and writes every other."""
 
 
 def _concat(blocks: list[Rows], dtypes: dict) -> Rows:
@@ -53,6 +56,15 @@ def _take(rows: Rows, index: np.ndarray | slice) -> Rows:
 
 def _size(rows: Rows) -> int:
     return len(next(iter(rows.values())))
+
+
+def _merged(late: Rows, part: Rows) -> Rows:
+    """Rows of two sets of whole trains, each in stored order, merged by train number (no
+    train is in both, so a stable sort by train keeps each train's rows in order)."""
+    if not _size(late):
+        return part
+    rows = _concat([late, part], VISIT_COLUMNS)
+    return _take(rows, np.argsort(rows["train"], kind="stable"))
 
 
 class _GroupedFile:
@@ -114,6 +126,8 @@ class RecordStream:
         self.ships: list[Rows] = []  # visits of ships (train -1), record order
         self.sorted_path = self.directory / SORTED_FILE.format(replication)
         self.sorted_writer: pq.ParquetWriter | None = None
+        self.late: list[Rows] = []  # rows of trains that left after younger ones were written
+        self.written_up_to = -1  # highest train number in the temporary file
         self.peak_rows = 0  # most visit rows held at once
         self.pool: pa.MemoryPool | None = (
             None  # Arrow's allocator before begin, put back at the end
@@ -152,25 +166,42 @@ class RecordStream:
         open_visits: Callable[[], Rows],
         first_open_train: int | None = None,
     ) -> None:
-        """Write the rows of every train numbered below `first_open_train` (all have left)."""
-        if first_open_train is not None:
-            self._write_trains_below(first_open_train)
+        """Write the rows of every train numbered below `first_open_train` (all have left); if
+        one old train holds back too many rows, those of every train not in a visit now."""
+        if first_open_train is None:
+            return
+        if sum(_size(b) for b in self.pending) <= STALLED_ROWS:
+            self._write_done(first_open_train, None)
+        else:
+            self._write_done(first_open_train, np.unique(open_visits()["train"]))
 
     @property
     def held_rows(self) -> int:
-        """Visit rows held now (trains still on the network, and ships)."""
-        return sum(_size(b) for b in self.pending) + sum(_size(b) for b in self.ships)
+        """Visit rows held now (trains still on the network, ships, late trains)."""
+        blocks = self.pending + self.ships + self.late
+        return sum(_size(b) for b in blocks)
 
-    def _write_trains_below(self, first_open: float) -> None:
+    def _write_done(self, first_open: float, running: np.ndarray | None) -> None:
+        """Append the rows of finished trains, sorted, to the temporary file: those numbered
+        below `first_open`, or (given the trains in a visit now) all but those. A finished
+        train numbered below one already written is kept aside (`late`) for the end."""
         self.peak_rows = max(self.peak_rows, self.held_rows)
         rows = _concat(self.pending, VISIT_COLUMNS)
-        done = rows["train"] < first_open
+        train = rows["train"]
+        done = train < first_open
+        if running is not None:
+            done |= ~np.isin(train, running)
+        late = done & (train <= self.written_up_to)
+        if late.any():
+            self.late.append(_take(rows, late))
+        done &= ~late
         if not done.any():
-            self.pending = [rows]
+            self.pending = [_take(rows, ~late)] if late.any() else [rows]
             return
         finished = _take(rows, done)
-        self.pending = [_take(rows, ~done)]
+        self.pending = [_take(rows, ~(done | late))]
         finished = _take(finished, stored_order(finished))
+        self.written_up_to = int(finished["train"][-1])
         table = arrow.plain_table(finished)
         if self.sorted_writer is None:
             self.sorted_writer = pq.ParquetWriter(self.sorted_path, table.schema, compression="lz4")
@@ -179,7 +210,7 @@ class RecordStream:
     def finish(self) -> list[Path]:
         """After the run's last rows: write the visits file; returns the two files made."""
         assert self.shell is not None and self.lots_file is not None
-        self._write_trains_below(np.inf)
+        self._write_done(np.inf, None)
         if self.sorted_writer is not None:
             self.sorted_writer.close()
         shell = self.shell
@@ -191,12 +222,18 @@ class RecordStream:
         ships = _concat(self.ships, VISIT_COLUMNS)
         self.ships = []
         visits.add(_take(ships, stored_order(ships)))
+        late = _concat(self.late, VISIT_COLUMNS)
+        self.late = []
+        late = _take(late, stored_order(late))
         if self.sorted_writer is not None:
             with pq.ParquetFile(self.sorted_path) as sorted_file:
                 for group in range(sorted_file.num_row_groups):
-                    part = sorted_file.read_row_group(group)
-                    visits.add(arrow.plain_columns(part, VISIT_COLUMNS))
+                    part = arrow.plain_columns(sorted_file.read_row_group(group), VISIT_COLUMNS)
+                    cut = int(np.searchsorted(late["train"], part["train"][-1], side="right"))
+                    visits.add(_merged(_take(late, slice(0, cut)), part))
+                    late = _take(late, slice(cut, None))
             self.sorted_path.unlink()
+        visits.add(late)
         files = [visits.close(), self.lots_file.close()]
         self._restore_pool()
         return files

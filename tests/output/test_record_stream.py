@@ -31,11 +31,16 @@ def port_and_rail():
     return scenario(nodes, [section("a", "p"), section("p", "b")], flows)
 
 
-@pytest.mark.parametrize("group_rows", [300, 1 << 20])
-def test_streamed_files_equal_those_of_whole_records(tmp_path, monkeypatch, group_rows):
-    """Same bytes, whether the files hold one row group or many (ships first, then trains)."""
+@pytest.mark.parametrize(("group_rows", "stalled_rows"), [(300, 1 << 18), (1 << 20, 0), (300, 0)])
+def test_streamed_files_equal_those_of_whole_records(
+    tmp_path, monkeypatch, group_rows, stalled_rows
+):
+    """Same bytes, whether the files hold one row group or many (ships first, then trains),
+    and whether trains are written once every older one has left or (stalled_rows 0) once
+    they leave, those that leave after younger ones were written merged in at the end."""
     monkeypatch.setattr(record_files, "ROW_GROUP_ROWS", group_rows)
     monkeypatch.setattr(record_stream, "ROW_GROUP_ROWS", group_rows)
+    monkeypatch.setattr(record_stream, "STALLED_ROWS", stalled_rows)
     s = port_and_rail()
     whole, streamed = tmp_path / "whole", tmp_path / "streamed"
     whole.mkdir()
@@ -51,6 +56,8 @@ def test_streamed_files_equal_those_of_whole_records(tmp_path, monkeypatch, grou
     for name in (VISITS_FILE.format(0), LOTS_FILE.format(0)):
         assert (streamed / name).read_bytes() == (whole / name).read_bytes(), name
     assert stream.peak_rows < len(run.visits["train"]) / 5
+    if stalled_rows == 0:
+        assert stream.late == [] and stream.written_up_to == run.trains
 
 
 def test_a_failed_run_leaves_no_files(tmp_path):
