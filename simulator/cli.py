@@ -21,6 +21,7 @@ from simulator.errors import BrisimError, ConservationError, ScenarioError
 from simulator.experiment.progress import ChartProgress, ProgressBar
 from simulator.experiment.replicate import Precision, outcomes_to_precision
 from simulator.experiment.replications import run_outcomes as run_replications
+from simulator.output.record_stream import record_spool
 from simulator.output.run_reader import load_report, rebuild_report
 from simulator.output.run_writer import (
     RECORDS_CHOICES,
@@ -187,9 +188,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     horizon_hours = Calendar(scenario.start_date, scenario.horizon_years).horizon_hours
-    with claim_target(out):  # one run per directory, writable, no debris of dead runs
+    with claim_target(out), record_spool(out) as spool:  # one run per directory, no debris
         asked = options.replications_of(args, scenario.replications)
         with options.executor_of(args) as executor:
+            # records stream to files where replications run: only on this machine's disk
+            writer = spool if executor is None else None
             met = True
             if isinstance(asked, Precision):
                 outcomes, met = outcomes_to_precision(
@@ -199,6 +202,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     executor=executor,
                     records=args.records,
                     progress=options.progress_of(args),
+                    record_writer=writer,
                 )
                 scenario = scenario.model_copy(update={"replications": len(outcomes)})
             else:
@@ -209,6 +213,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                         jobs=args.jobs,
                         progress=bar,
                         records=args.records,
+                        record_writer=writer,
                     )
         report = write_outcomes(
             out,

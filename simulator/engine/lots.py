@@ -2,7 +2,8 @@
 
 A `LotBuffer` is a FIFO of lots of one flow (release hour, hours already waited, hour it became
 ready here); a `DemandQueue` is the same for lots that a flow releases at its origin, drawn a year
-at a time from the demand stream, so memory grows with what waits, not with simulated years.
+at a time from the demand stream and held as times only near its front, so memory grows neither
+with simulated years nor with a backlog years deep.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+FRONT_LOTS = 1 << 15
+"""A demand queue holds later years' release times while fewer lots than this wait before
+them; beyond, it keeps later years as counts (see DemandQueue)."""
 
 
 @dataclass
@@ -70,8 +75,24 @@ class LotBuffer:
         return batch
 
 
+@dataclass(frozen=True)
+class _DrawnYear:
+    """A year of a flow's lots that were drawn and counted, their times let go until needed."""
+
+    year: int
+    count: int
+    first_h: float
+    last_h: float
+
+
 class DemandQueue:
-    """Lots a flow releases at its origin within [start_h, end_h), generated a year at a time."""
+    """Lots a flow releases at its origin within [start_h, end_h), generated a year at a time.
+
+    Only the front of the queue is held as release times: the year the oldest waiting lot
+    belongs to (and the next, while it is short). Later years that were already drawn (a
+    backlog years deep) are kept as counts and drawn again, identically, from their own random
+    stream when the front reaches them, so memory does not grow with the backlog.
+    """
 
     def __init__(
         self,
@@ -80,31 +101,52 @@ class DemandQueue:
         end_h: float,
         generate: Callable[[int], np.ndarray],
         on_release: Callable[[np.ndarray], None],
+        front_lots: int | None = None,
     ) -> None:
         self._years = [y for y in years if y[2] > start_h and y[1] < end_h]
+        self._front_lots = FRONT_LOTS if front_lots is None else front_lots
         self._start_h, self._end_h = start_h, end_h
         self._generate = generate
         self._on_release = on_release
-        self._times = np.empty(0)
+        self._times = np.empty(0)  # the front: release hours, the oldest waiting at _head
         self._head = 0
+        self._later: list[_DrawnYear] = []  # drawn after the front, times let go
+        self.peak_times = 0  # most release times held at once
+
+    def _draw(self, year: int) -> np.ndarray:
+        t = self._generate(year)
+        return t[(t >= self._start_h) & (t < self._end_h)]
 
     def _more(self) -> bool:
         """Draw the next year's lots; False when the window is exhausted."""
         if not self._years:
             return False
         year = self._years.pop(0)[0]
-        t = self._generate(year)
-        t = t[(t >= self._start_h) & (t < self._end_h)]
+        t = self._draw(year)
         self._on_release(t)
-        if self._head > 4096 and self._head > len(self._times) // 2:
-            self._times, self._head = self._times[self._head :], 0
-        self._times = np.concatenate([self._times, t])
+        if self._later or len(self._times) - self._head >= self._front_lots:
+            if len(t):
+                self._later.append(_DrawnYear(year, len(t), float(t[0]), float(t[-1])))
+        else:
+            self._append(t)
         return True
+
+    def _append(self, t: np.ndarray) -> None:
+        self._times = np.concatenate([self._times[self._head :], t])
+        self._head = 0
+        self.peak_times = max(self.peak_times, len(self._times))
+
+    def _extend(self) -> bool:
+        """Bring the next drawn year into the front, or draw one; False when there is none."""
+        if self._later:
+            self._append(self._draw(self._later.pop(0).year))
+            return True
+        return self._more()
 
     def time_of(self, k: int) -> float | None:
         """Release hour of the k-th waiting lot (0 = oldest), or None if there is none."""
         while self._head + k >= len(self._times):
-            if not self._more():
+            if not self._extend():
                 return None
         return float(self._times[self._head + k])
 
@@ -119,16 +161,28 @@ class DemandQueue:
         """Remove the `count` oldest lots; their wait is now minus release."""
         t = self._times[self._head : self._head + count].copy()
         self._head += count
+        if self._head > 4096 and self._head > len(self._times) // 2:
+            self._times, self._head = self._times[self._head :].copy(), 0
         return Batch(t, now - t)
+
+    def _count_by(self, hour: float) -> int:
+        """Lots drawn so far, released at or before `hour`, not yet taken."""
+        n = int(np.searchsorted(self._times, hour, side="right")) - self._head
+        for drawn in self._later:
+            if drawn.last_h <= hour:
+                n += drawn.count
+            elif drawn.first_h <= hour:
+                n += int(np.searchsorted(self._draw(drawn.year), hour, side="right"))
+        return n
 
     def waiting(self, hour: float) -> int:
         """Lots released by `hour` and not yet on a train (draws the rest of the window first)."""
         while self._more():
             pass
-        return int(np.searchsorted(self._times, hour, side="right")) - self._head
+        return self._count_by(hour)
 
     def released_so_far(self, hour: float) -> int:
         """Lots waiting at `hour` without drawing years beyond it (for year-end snapshots)."""
         while self._years and self._years[0][1] < hour:
             self._more()
-        return max(0, int(np.searchsorted(self._times, hour, side="right")) - self._head)
+        return max(0, self._count_by(hour))

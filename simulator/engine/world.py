@@ -158,8 +158,9 @@ class World:
         """Give the sink the rows recorded so far, and the hour before which they are complete.
 
         Complete up to the clock, or the arrival of a ship still at or waiting for a berth;
-        trains' visits in progress are given as rows of their own when asked for. Every event
-        before `until_h` has been processed.
+        trains' visits in progress are given as rows of their own when asked for, and every
+        train numbered below the first still on the network has made all its visits. Every
+        event before `until_h` has been processed.
         """
         if self.sink is None:
             return
@@ -168,8 +169,11 @@ class World:
         if self.lots.size:
             self.sink.lots({k: a[: self.lots.size].copy() for k, a in self.lots.data.items()})
             self.lots.size = 0
+        first_open = next(iter(self.live), self.next_train + 1)  # live is in train order
         self.sink.settled(
-            min([self.env.now, *self.unloading]), functools.partial(self.open_visits, until_h)
+            min([self.env.now, *self.unloading]),
+            functools.partial(self.open_visits, until_h),
+            first_open,
         )
 
     def open_visits(self, until_h: float) -> dict[str, np.ndarray]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from simulator.records.results import FlowBalance, RunResult
 from simulator.records.stored import compact
@@ -28,6 +29,8 @@ class ReplicationOutcome:
     wall_seconds: float
     horizon_hours: float
     balances: tuple[FlowBalance, ...]
+    # the visits and lots files, already written while it ran; `records` has no rows then
+    record_files: tuple[str, ...] = ()
 
     @property
     def replication(self) -> int:
@@ -54,11 +57,15 @@ def outcome(run: RunResult, horizon_years: int, keep_records: bool) -> Replicati
     )
 
 
-def tables_outcome(run: RunResult, tables: ReplicationTables) -> ReplicationOutcome:
-    """A replication reduced to its tables while it ran (its records were not kept)."""
+def tables_outcome(
+    run: RunResult, tables: ReplicationTables, files: Sequence[Path] = ()
+) -> ReplicationOutcome:
+    """A replication reduced to its tables while it ran; its records not kept, or written to
+    `files` as it ran (then `records` holds the rest of the run, with no visits or lots)."""
     return ReplicationOutcome(
         tables=tables,
-        records=None,
+        records=compact(run) if files else None,
+        record_files=tuple(str(f) for f in files),
         trains=run.trains,
         events=run.events,
         wall_seconds=run.wall_seconds,

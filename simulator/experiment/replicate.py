@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from simulator.experiment.batch import BatchCounts, Job, Progress, Store, run_jobs
 from simulator.experiment.outcomes import ReplicationOutcome
-from simulator.experiment.replications import run_outcomes
+from simulator.experiment.replications import RecordWriter, run_outcomes
 from simulator.report.precision import FIRST_ROUND, mean_yearly_total, replications_wanted
 from simulator.scenario.model import Scenario
 
@@ -112,11 +112,13 @@ def outcomes_to_precision(
     executor: Executor | None = None,
     records: str = "first",
     progress: ProgressFactory | None = None,
+    record_writer: RecordWriter | None = None,
 ) -> tuple[list[ReplicationOutcome], bool]:
     """One scenario's replications, added in rounds until its yearly total is precise enough.
 
     Returns the outcomes and whether the precision was reached (False: stopped at the maximum).
-    Records are kept as `records` says, counted over all rounds.
+    Records are kept as `records` says, counted over all rounds (written by `record_writer`
+    as they are made, if given).
     """
     outcomes: list[ReplicationOutcome] = []
     n = min(FIRST_ROUND, precision.maximum)
@@ -125,7 +127,7 @@ def outcomes_to_precision(
         choice = records if records == "all" or not outcomes else "none"
         hours = scenario.horizon_years * 8760.0
         with progress(len(reps), hours) if progress else contextlib.nullcontext() as bar:
-            outcomes += run_outcomes(scenario, reps, executor, bar, jobs, choice)
+            outcomes += run_outcomes(scenario, reps, executor, bar, jobs, choice, record_writer)
         totals = [mean_yearly_total(o.tables) for o in outcomes]
         scale = sum(totals) / len(totals)
         wanted = replications_wanted([totals], [scale], precision.share, precision.maximum)

@@ -24,11 +24,15 @@ from simulator.experiment.outcomes import (
 )
 from simulator.experiment.workers import start_worker
 from simulator.records.results import RunResult
+from simulator.records.sink import BothSinks, StreamingSink
 from simulator.report.build import Report, build_report
 from simulator.report.online import OnlineTables
 from simulator.scenario.bounds import REPLICATIONS
 from simulator.scenario.loading import keyword_overrides, scenario_from
 from simulator.scenario.model import Scenario
+
+RecordWriter = Callable[[int], StreamingSink]
+"""writer(replication): where that replication's records go as it runs (picklable)."""
 
 Progress = Callable[[int, float], None]
 """Called with (replication, simulated hours done in that replication)."""
@@ -78,12 +82,17 @@ def run_outcomes(
     progress: Progress | None = None,
     jobs: int = 1,
     records: str = "first",
+    record_writer: RecordWriter | None = None,
 ) -> list[ReplicationOutcome]:
     """Like `run`, but each replication is reduced to its tables where it ran; records kept
     only for the replications `records` names (see RECORDS_CHOICES), to spare memory.
+
+    With a `record_writer`, kept records are written to files while each replication runs
+    (where it runs: it must reach the same disk) instead of held whole.
     """
     reps = _replication_numbers(scenario, replications)
-    task = functools.partial(tabulate, keep=frozenset(records_kept(reps, records)))
+    keep = frozenset(records_kept(reps, records))
+    task = functools.partial(tabulate, keep=keep, writer=record_writer)
     return _execute(task, scenario, reps, executor, progress, jobs)
 
 
@@ -93,18 +102,29 @@ def tabulate(
     progress: ProgressFn | None = None,
     *,
     keep: Collection[int] = (),
+    writer: RecordWriter | None = None,
 ) -> ReplicationOutcome:
     """Simulate one replication and keep its tables, and its records if it is in `keep`.
 
-    Without records, the tables are reduced a year at a time while it runs (report/online.py),
-    so its memory does not grow with the horizon.
+    The tables are reduced a year at a time while it runs (report/online.py), and kept records
+    handed to `writer` as they are made, so its memory does not grow with the horizon. Without
+    a writer, kept records are held whole and the tables built from them.
     """
-    if replication in keep:
+    if replication in keep and writer is None:
         run_result = simulate(scenario, replication, progress)
         return outcome(run_result, scenario.horizon_years, keep_records=True)
     online = OnlineTables(scenario.horizon_years)
-    run_result = simulate(scenario, replication, progress, online)
-    return tables_outcome(run_result, online.tables(run_result))
+    if replication not in keep or writer is None:
+        run_result = simulate(scenario, replication, progress, online)
+        return tables_outcome(run_result, online.tables(run_result))
+    stream = writer(replication)
+    try:
+        run_result = simulate(scenario, replication, progress, BothSinks(online, stream))
+        files = stream.finish()
+    except BaseException:
+        stream.abandon()
+        raise
+    return tables_outcome(run_result, online.tables(run_result), files)
 
 
 def _execute(

@@ -25,7 +25,7 @@ from typing import Any
 from simulator.errors import OutputError
 from simulator.experiment.outcomes import RECORDS_CHOICES, ReplicationOutcome, outcome, records_kept
 from simulator.output.locks import claim_target, partial_prefix, remove_debris
-from simulator.output.record_files import write_records
+from simulator.output.record_files import write_meta, write_records
 from simulator.output.table_files import write_replication_tables
 from simulator.records.results import RunResult
 from simulator.report.build import Report, assemble_report
@@ -161,7 +161,11 @@ def _write_contents(
     records.mkdir()
     for done in outcomes:
         write_replication_tables(records, done.tables)
-        if done.records is not None:
+        if done.record_files:  # written while it ran, beside the run directory
+            for path in done.record_files:
+                shutil.move(path, records / Path(path).name)
+            write_meta(records, done.records)
+        elif done.records is not None:
             write_records(records, done.records)
     write_tables(directory, report, scenario)
     manifest = _manifest(scenario, outcomes, scenario_sha256(text), wall_seconds)

@@ -9,6 +9,7 @@ with its horizon. It sits here, below both, so that neither imports the other.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -33,6 +34,54 @@ class RecordSink(Protocol):
     def lots(self, block: dict[str, np.ndarray]) -> None:
         """Delivered lot rows (RunResult.lots columns), in record order."""
 
-    def settled(self, hour: float, open_visits: Callable[[], dict[str, np.ndarray]]) -> None:
+    def settled(
+        self,
+        hour: float,
+        open_visits: Callable[[], dict[str, np.ndarray]],
+        first_open_train: int | None = None,
+    ) -> None:
         """Every visit that ended before `hour`, and every lot delivered before it, was handed;
-        `open_visits()` gives a row for each train's visit in progress (see OPEN_END_H)."""
+        `open_visits()` gives a row for each train's visit in progress (see OPEN_END_H), and
+        every train numbered below `first_open_train` (when given) has made all its visits."""
+
+
+class StreamingSink(RecordSink, Protocol):
+    """A sink that writes the records to files as they come (output/record_stream.py)."""
+
+    def finish(self) -> list[Path]:
+        """After the run's last rows: complete the files and return them."""
+
+    def abandon(self) -> None:
+        """The run failed: remove what was written."""
+
+
+class BothSinks:
+    """Hands every call to two sinks in turn (tables reduced online, and records written)."""
+
+    def __init__(self, first: RecordSink, second: RecordSink) -> None:
+        self.sinks = (first, second)
+
+    def begin(self, shell: RunResult) -> None:
+        """The run's fixed facts, to both."""
+        for sink in self.sinks:
+            sink.begin(shell)
+
+    def visits(self, block: dict[str, np.ndarray]) -> None:
+        """Visit rows, to both."""
+        for sink in self.sinks:
+            sink.visits(block)
+
+    def lots(self, block: dict[str, np.ndarray]) -> None:
+        """Delivered lot rows, to both."""
+        for sink in self.sinks:
+            sink.lots(block)
+
+    def settled(
+        self,
+        hour: float,
+        open_visits: Callable[[], dict[str, np.ndarray]],
+        first_open_train: int | None = None,
+    ) -> None:
+        """How far the records are complete, to both."""
+        for sink in self.sinks:
+            sink.settled(hour, open_visits, first_open_train)

@@ -103,7 +103,12 @@ class OnlineTables:
         """Keep a block of delivered lots, times to the second as stored."""
         self.lot_blocks.append(compact_lots(block))
 
-    def settled(self, hour: float, open_visits: Callable[[], dict[str, np.ndarray]]) -> None:
+    def settled(
+        self,
+        hour: float,
+        open_visits: Callable[[], dict[str, np.ndarray]],
+        first_open_train: int | None = None,
+    ) -> None:
         """Finish every year that ends by `hour`; trains still in a visit that began before
         its end count in its queues through their rows of `open_visits`."""
         assert self.years is not None

@@ -199,14 +199,14 @@ def test_ctrl_c_during_simulation_leaves_nothing(workspace, monkeypatch, capsys)
 def test_ctrl_c_while_writing_leaves_no_half_written_directory(workspace, monkeypatch):
     import simulator.output.run_writer as export
 
-    real = export.write_records
+    real = export.write_meta
     calls = []
 
     def write_then_interrupt(directory, run):
-        calls.append(real(directory, run))  # the first files are written, then Ctrl-C
+        calls.append(real(directory, run))  # the record files are in, one more, then Ctrl-C
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(export, "write_records", write_then_interrupt)
+    monkeypatch.setattr(export, "write_meta", write_then_interrupt)
     assert cli.main(["run", TUTORIAL, "--replications", "1", "--out", "runs/x"]) == 130
     assert len(calls) == 1
     assert list((workspace / "runs").iterdir()) == []
