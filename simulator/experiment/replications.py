@@ -9,6 +9,7 @@ replication order. For Dask, pass `distributed.Client(address).get_executor()` a
 from __future__ import annotations
 
 import functools
+import gc
 import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -120,6 +121,7 @@ def tabulate(
     stream = writer(replication)
     try:
         run_result = simulate(scenario, replication, progress, BothSinks(online, stream))
+        gc.collect()  # the finished run's world is held by reference cycles: free it first
         files = stream.finish()
     except BaseException:
         stream.abandon()
