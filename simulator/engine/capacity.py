@@ -32,9 +32,10 @@ class NodeCapacity:
     """A node's handling slots, exchange limit (trains a day) and yard, over time."""
 
     slots: StepFunction | None  # already multiplied by disruption factors; 0 = closed
-    exchange_per_day: StepFunction | None  # idem
-    yard_trains: StepFunction | None
-    opens_hour: float
+    exchange_per_day: StepFunction | None  # idem, trains heading to the first gauge's side
+    exchange_back_per_day: StepFunction | None = None  # heading to the second's (if it differs)
+    yard_trains: StepFunction | None = None
+    opens_hour: float = 0.0
 
 
 def _stepped(base: float, changes: list[tuple[float, float]]) -> StepFunction:
@@ -139,14 +140,30 @@ def node_capacities(scenario: Scenario, cal: Calendar, replication: int) -> dict
 
         h = node.handling
         slots = timeline(h.slots if h else None, "slots")
-        exchange = timeline(node.exchange_trains_per_day, "exchange_trains_per_day")
+        exchange = back = None
+        if node.exchange_trains_per_day is not None:
+            key = "exchange_trains_per_day"
+            dated = [(cal.hours(c.date), c.set[key]) for c in chg if key in c.set]
+            exchange = _stepped(_side(node.exchange_trains_per_day, 0), _sides(dated, 0))
+            back = _stepped(_side(node.exchange_trains_per_day, 1), _sides(dated, 1))
         out[node.id] = NodeCapacity(
             slots=slots.times(factor) if slots else None,
             exchange_per_day=exchange.times(factor) if exchange else None,
+            exchange_back_per_day=back.times(factor) if back else None,
             yard_trains=timeline(yard_in_trains(scenario, node), "yard_trains"),
             opens_hour=opens,
         )
     return out
+
+
+def _side(limit: float | tuple[float, float], side: int) -> float:
+    """One direction's exchange limit: the pair's entry for that side, or the single limit."""
+    return limit[side] if isinstance(limit, tuple) else limit
+
+
+def _sides(dated: list[tuple[float, object]], side: int) -> list[tuple[float, float]]:
+    """Dated exchange limits of one direction."""
+    return [(hour, _side(value, side)) for hour, value in dated]
 
 
 def yard_in_trains(scenario: Scenario, node: Node) -> float | None:
@@ -185,11 +202,16 @@ def integrate_years(
     return out
 
 
+def _number_words(value: float | tuple[float, ...]) -> str:
+    """A changed value as written: 15, or a pair of limits as 15/12."""
+    return "/".join(f"{v:g}" for v in value) if isinstance(value, tuple) else f"{value:g}"
+
+
 def markers(scenario: Scenario, cal: Calendar) -> tuple[Marker, ...]:
     """Dated changes, openings and dated disruptions, for time axes of charts."""
     out = []
     for c in scenario.changes:
-        what = ", ".join(f"{k} {v:g}" for k, v in c.set.items())
+        what = ", ".join(f"{k} {_number_words(v)}" for k, v in c.set.items())
         out.append(
             Marker(
                 cal.hours(c.date),

@@ -45,7 +45,10 @@ def route_legs(w: World, route: tuple[str, ...]) -> list[Leg]:
         prev = index[route[i - 1]] if i > 0 else -1
         next_name = route[i + 1] if i + 1 < len(route) else None
         nxt = index[next_name] if next_name is not None else -1
-        exchange = node.exchange if i > 0 else None
+        exchange, way = None, 1
+        if i > 0 and node.exchange is not None:
+            came_on = w.section(route[i - 1], name).section.gauge_mm
+            exchange, way = node.exchange_way(came_on, prev, nxt)
         sec = w.section(name, next_name) if next_name is not None else None
         running = None
         if sec is not None and sec.fixed_kmh is not None:
@@ -59,7 +62,7 @@ def route_legs(w: World, route: tuple[str, ...]) -> list[Leg]:
                 name=name,
                 next_name=next_name,
                 exchange=exchange,
-                exchange_direction=1 if nxt == -1 or prev < nxt else -1,
+                exchange_direction=way,
                 section=sec,
                 direction=1 if sec is not None and sec.section.from_ == name else -1,
                 gauge_mm=sec.section.gauge_mm if sec is not None else 0,

@@ -79,8 +79,9 @@ def build_plan(
         if visited and i > 0 and st.exchange is not None:
             prev = w.node_index[nodes[i - 1]]
             nxt = w.node_index[nodes[i + 1]] if i + 1 < len(nodes) else -1
-            direction = 1 if nxt == -1 or prev < nxt else -1
-            steps.append(Step(i, t, GATE, st.exchange, direction, st, cap, True))
+            came_on = w.section(nodes[i - 1], name).section.gauge_mm
+            gate, direction = st.exchange_way(came_on, prev, nxt)
+            steps.append(Step(i, t, GATE, gate, direction, st, cap, True))
         if visited and st.slots is not None:
             mean_h = mean_of(st.node.handling.handling_hours)
             steps.append(Step(i, t, SLOTS, None, 0, st, cap, True, mean_h))

@@ -77,6 +77,8 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
             )
         if cap.exchange_per_day is not None:
             st.exchange = Gate(cap.exchange_per_day)
+            if node.two_sides:  # a gate for each way across: heading to the first gauge, back
+                st.exchange_back = Gate(cap.exchange_back_per_day)
             st.exchange_resource = add(f"{node.id}/exchange", "exchange", node.kind)
         if node.port is not None:
             st.berths = Slots(env, StepFunction.constant(node.port.berths))
@@ -163,8 +165,16 @@ def capacity_table(w: World, resources: list[ResourceInfo]) -> tuple[CapacityYea
         for year, total, closed in integrate_years(slots, cal, servers, cap.opens_hour):
             rows.append(CapacityYear(st.resource, year, total, closed))
         if st.exchange is not None:
+            back = cap.exchange_back_per_day if st.exchange_back is not None else None
+
+            def open_ways(v: float, hour: float, back=back) -> float:
+                """Hours open in each direction (a gate each way, or one serving both)."""
+                if back is None:
+                    return 2.0 if v > 0 else 0.0
+                return float(v > 0) + float(back.at(hour) > 0)
+
             for year, total, closed in integrate_years(
-                cap.exchange_per_day, cal, lambda v, _h: 2.0 if v > 0 else 0.0, cap.opens_hour
+                cap.exchange_per_day, cal, open_ways, cap.opens_hour
             ):
                 rows.append(CapacityYear(st.exchange_resource, year, total, closed, total / 2))
         if st.berths is not None:

@@ -99,10 +99,22 @@ class NodeState:
     slots: FifoSlots | None = None
     handling: Sampler | None = None
     bulk_handling: Sampler | None = None
-    exchange: Gate | None = None
+    exchange: Gate | None = None  # one gate for both ways, or heading to the first gauge
+    exchange_back: Gate | None = None  # heading to the second gauge, at a gauge change
     exchange_resource: int = -1
     berths: Slots | None = None
     berth_resource: int = -1
+
+    def exchange_way(self, came_on_mm: int, prev: int, nxt: int) -> tuple[Gate | None, int]:
+        """The exchange gate a train arriving on a gauge crosses, and its direction there.
+
+        At a gauge change each way across has its own gate (and limit); elsewhere one gate
+        serves both, its directions told apart by node order (`prev`, `nxt`: node indices).
+        """
+        if self.exchange_back is None:
+            return self.exchange, 1 if nxt == -1 or prev < nxt else -1
+        heading_back = came_on_mm == self.node.gauges[0]
+        return (self.exchange_back if heading_back else self.exchange), 1
 
     @property
     def bound(self) -> list[float]:

@@ -180,6 +180,12 @@ def _arriving_gauge(scenario: Scenario, flows: list[Flow], node: Node) -> int:
     return scenario.node(flows[0].origin).gauges[0] if node.changes_gauge else node.gauges[0]
 
 
+def _heading_gauge(scenario: Scenario, flows: list[Flow], node: Node) -> int:
+    """The gauge these flows' trains head to across a node (their own, where none changes)."""
+    arriving = _arriving_gauge(scenario, flows, node)
+    return next((g for g in node.gauges if g != arriving), arriving)
+
+
 def _graph(
     scenario: Scenario, open_nodes: set[str], directions: list[list[Flow]], on: dt.date
 ) -> nx.DiGraph:
@@ -199,7 +205,9 @@ def _graph(
             continue
         limits = []
         if node.exchange_trains_per_day is not None:  # one exchange gate in each direction
-            trains = node.exchange_trains_per_day * (2 if joint else 1)
+            trains = sum(
+                node.exchange_towards(_heading_gauge(scenario, flows, node)) for flows in directions
+            )
             tpt = max(
                 tonnes_per_train(scenario, flows, _arriving_gauge(scenario, flows, node))
                 for flows in directions

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from simulator.scenario.checks_bounds import bounds
 from simulator.scenario.checks_dated import change_values, dated, past_calendar
-from simulator.scenario.message_words import unknown
+from simulator.scenario.message_words import ONE_GAUGE_PAIR, unknown
 from simulator.scenario.model import Scenario
 from simulator.scenario.network import build_graph, section_between, shortest_route
 
@@ -86,6 +86,8 @@ def _nodes(s: Scenario) -> Iterator[Found]:
                 ("nodes", i, "exchange_trains_per_day"),
                 f"an exchange limit on a {node.kind}; expected it only on border nodes",
             )
+        if isinstance(node.exchange_trains_per_day, tuple) and not node.two_sides:
+            yield ("nodes", i, "exchange_trains_per_day"), ONE_GAUGE_PAIR
         if node.max_queue_trains is not None and node.kind == "exit":
             yield (
                 ("nodes", i, "max_queue_trains"),

@@ -97,10 +97,11 @@ def _peak_volume(s: Scenario, flow: Flow) -> float:
 def _changes(s: Scenario) -> Iterator[Found]:
     """A dated change sets a value inside the bound of the key it changes."""
     for i, ch in enumerate(s.changes):
-        for key, value in ch.set.items():
+        for key, values in ch.set.items():
             bound = BY_KEY.get(key)
-            if bound is not None and not bound.holds(value):
-                yield (
-                    ("changes", i, "set", key),
-                    f"got {value:g}; expected {bound.words()}: {bound.why}",
-                )
+            for value in values if isinstance(values, tuple) else (values,):
+                if bound is not None and not bound.holds(value):
+                    yield (
+                        ("changes", i, "set", key),
+                        f"got {value:g}; expected {bound.words()}: {bound.why}",
+                    )

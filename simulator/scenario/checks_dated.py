@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from simulator.scenario.calendar import Calendar
-from simulator.scenario.message_words import unknown
+from simulator.scenario.message_words import ONE_GAUGE_PAIR, unknown
 from simulator.scenario.model import Node, Scenario
 
 Found = tuple[tuple, str]
@@ -71,6 +71,11 @@ def change_values(s: Scenario) -> Iterator[Found]:
     flows = {f.id: f for f in s.flows}
     for i, ch in enumerate(s.changes):
         for key, value in ch.set.items():
+            node = nodes.get(ch.node or "")
+            if isinstance(value, tuple):
+                if node is not None and not node.two_sides:
+                    yield ("changes", i, "set", key), ONE_GAUGE_PAIR
+                continue
             low, high = WHOLE_CHANGE_KEYS.get(key, (None, None))
             if low is not None and (value != int(value) or (high is not None and value > high)):
                 limit = f"from {low} to {high}" if high else f"of {low} or more"

@@ -59,3 +59,9 @@ def unknown(kind: str, name: str, options: list[str]) -> str:
         return f"unknown {kind} {name!r}; did you mean {close[0]!r}?"
     shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
     return f"unknown {kind} {name!r}; expected one of: {shown}"
+
+
+ONE_GAUGE_PAIR = (
+    "one limit per direction on a node of one gauge; expected a pair only where gauge_mm has "
+    "two gauges (the pair follows their order), else one number"
+)

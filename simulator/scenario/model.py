@@ -98,8 +98,11 @@ class Node(Frozen):
     lat: Annotated[float, Strict(), Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Strict(), Field(ge=-180, le=180)] | None = None
     handling: Handling | None = None
-    exchange_trains_per_day: TrainsPerDay | None = Field(
-        default=None, description="border exchange limit, trains a day per direction"
+    exchange_trains_per_day: TrainsPerDay | tuple[TrainsPerDay, TrainsPerDay] | None = Field(
+        default=None,
+        description="border exchange limit, trains a day in each direction; a pair gives one "
+        "limit per direction, in the order of gauge_mm: trains heading to the first gauge, then "
+        "to the second",
     )
     port: Port | None = None
     opens: Date | None = None
@@ -121,6 +124,18 @@ class Node(Frozen):
     def changes_gauge(self) -> bool:
         """True where trains of one gauge hand over to trains of another."""
         return len(set(self.gauges)) > 1
+
+    @property
+    def two_sides(self) -> bool:
+        """True where the node joins exactly two gauges (an exchange limit may differ by side)."""
+        return len(self.gauges) == 2 and self.changes_gauge
+
+    def exchange_towards(self, gauge_mm: int) -> float | None:
+        """The exchange limit for trains heading to the side of this gauge (trains a day)."""
+        limit = self.exchange_trains_per_day
+        if isinstance(limit, tuple):
+            return limit[self.gauges.index(gauge_mm)] if gauge_mm in self.gauges else max(limit)
+        return limit
 
 
 class Section(Frozen):
@@ -239,6 +254,9 @@ NODE_CHANGE_KEYS = ("slots", "exchange_trains_per_day", "yard_trains")
 FLOW_CHANGE_KEYS = ("teu_per_year", "tonnes_per_year")
 
 
+ChangeValue = Annotated[float, Strict(), Field(gt=0)]
+
+
 class Change(Frozen):
     """A dated change of one section's, node's or flow's numbers (from that date on)."""
 
@@ -246,7 +264,7 @@ class Change(Frozen):
     section: Id | None = None
     node: Id | None = None
     flow: Id | None = None
-    set: dict[str, Annotated[float, Strict(), Field(gt=0)]] = Field(min_length=1)
+    set: dict[str, ChangeValue | tuple[ChangeValue, ChangeValue]] = Field(min_length=1)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -260,6 +278,12 @@ class Change(Frozen):
             raise ValueError(
                 f"cannot change {bad[0]!r} of a {self.target_kind}; expected one of "
                 + ", ".join(allowed)
+            )
+        pairs = [k for k, v in self.set.items() if isinstance(v, tuple)]
+        if any(k != "exchange_trains_per_day" for k in pairs):
+            raise ValueError(
+                f"{pairs[0]!r} takes one number; only exchange_trains_per_day takes a pair "
+                "(one limit per direction)"
             )
         return self
 

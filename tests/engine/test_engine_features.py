@@ -162,3 +162,25 @@ def test_overload_completes_with_bounded_trains_and_a_growing_backlog():
     assert len(backlog) == 10 and (np.diff(backlog) > 0).all()
     delivered_per_year = r.lots["teu"].sum() / 10
     assert delivered_per_year == pytest.approx(2 * 365 * 100, rel=0.02)  # the line's capacity
+
+
+def test_an_exchange_limit_per_direction_holds_each_way_across_the_gauge_change():
+    """[2, 6] at a border of gauges [1435, 1520]: trains heading to the 1435 mm side pass 2 a
+    day and those heading to the 1520 mm side 6, each offered 8 a day (within 3%)."""
+    nodes = [
+        node("a", "hub"),
+        node("x", "border", [1435, 1520], handling=BORDER, exchange_trains_per_day=[2, 6]),
+        node("b", "hub", 1520),
+    ]
+    sections = [section("a", "x"), section("x", "b", gauge=1520)]
+    bulk = {"cargo": "bulk", "tonnes_per_year": 8 * 365 * 1000.0, "lot_tonnes": 1000}
+    flows = [
+        {"id": "west", "origin": "a", "destination": "b", **bulk},
+        {"id": "east", "origin": "b", "destination": "a", **bulk},
+    ]
+    types = train_types(tonnes=1000)
+    r = simulate(scenario(nodes, sections, flows, types=types, years=2), 0)
+    second_year = r.lots["delivered_h"] >= 8760.0
+    west, east = (((r.lots["flow"] == f) & second_year).sum() for f in (0, 1))
+    assert west == pytest.approx(6 * 365, rel=0.03)
+    assert east == pytest.approx(2 * 365, rel=0.03)

@@ -156,6 +156,16 @@ def test_a_double_track_carries_its_trains_in_each_direction(tmp_path: Path):
     assert bound["both"] == (24_000, ("b",))
 
 
+def test_an_exchange_limit_per_direction_follows_the_order_of_the_gauges(tmp_path: Path):
+    # [6, 15] at b, whose gauges are [1435, 1520]: 6 trains a day heading to the 1435 mm side
+    # (east), 15 heading to the 1520 mm side (west). Together the exchange would pass 21 a
+    # day, but b-c's one track passes 20 in all: both directions are limited by b-c.
+    bound = two_ways(tmp_path, ["nodes.b.exchange_trains_per_day=[6, 15]"])
+    assert bound[WEST] == (15_000, ("b/exchange",))
+    assert bound[EAST] == (6_000, ("b/exchange",))
+    assert bound["both"] == (20_000, ("b-c",))
+
+
 def test_the_command_prints_the_bound_and_the_cut(toy: Path, capsys, tmp_path: Path):
     assert main(["capacity", str(toy), "--year", "2022", "--csv", str(tmp_path / "c.csv")]) == 0
     out = capsys.readouterr().out
