@@ -17,17 +17,26 @@ from simulator.engine.routing import Chooser, RoutePlan, build_plan
 from simulator.engine.world import FlowState, Train, World
 
 
-def dispatch(w: World, chooser: Chooser, earliest_h: float = 0.0):
+def dispatch(w: World, chooser: Chooser, holding: Holding, oldest_h: float):
     """Wait until the chooser has a usable route: (plan, booked, hold hours), or None past the
     horizon.
 
     A train that would queue beyond a dispatch cap books its place at once (booked: True,
-    already counted as bound) and must wait `hold` hours at its origin before it leaves.
+    already counted as bound) and must wait `hold` hours at its origin before it leaves. While
+    the flow has its share booked at capped nodes, only a route without a cap may take it, if
+    it is slower by less than the oldest cargo (ready at `oldest_h`) has waited; else it waits
+    for room (see `hold_place`).
     """
     env = w.env
     horizon = w.calendar.horizon_hours
     while True:
-        plan, hold = chooser.pick(env.now, earliest_h)
+        overflow = chooser.has_open and holding.full(env.now)
+        waited_h = max(0.0, env.now - oldest_h) if overflow else None
+        plan, hold = chooser.pick(env.now, holding.last_h, waited_h)
+        if plan is None and overflow:
+            holding.freed = env.event()
+            yield holding.freed
+            continue
         if env.now + hold >= horizon:
             return None
         if plan is None:

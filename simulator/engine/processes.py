@@ -95,7 +95,7 @@ def origin_formation(
             yield env.timeout(hold)
         plan, booked = None, False
         if chooser is not None:
-            picked = yield from dispatch(w, chooser, holding.last_h)
+            picked = yield from dispatch(w, chooser, holding, oldest)
             if picked is None:
                 return  # held past the horizon: the lots stay in the origin queue
             plan, booked, wait = picked
@@ -103,7 +103,9 @@ def origin_formation(
             ttype = w.train_type(fs.flow.cargo, route[0], route[1])
             if wait > 0:
                 batch = queue.take(queue.released_by(env.now, cap), env.now)
-                yield from hold_train(w, fs, ttype, batch, route, plan, wait, True, holding)
+                yield from hold_train(
+                    w, fs, ttype, batch, route, plan, wait, True, holding, chooser
+                )
                 continue
         yard = yield from acquire_yard(w, route[0], None)
         count = queue.released_by(env.now, cap)
@@ -112,7 +114,7 @@ def origin_formation(
             chooser.send(train, plan, env.now, booked)
         start_journey(w, train, yard, handle_first=True)
         if plan is not None and plan.capped:
-            yield from hold_place(w, train, plan, holding)
+            yield from hold_place(w, train, plan, holding, chooser)
 
 
 def pool_formation(w: World, pool: Pool) -> Proc:
@@ -133,7 +135,7 @@ def pool_formation(w: World, pool: Pool) -> Proc:
             continue
         route, ttype, plan, booked = pool.route, pool.train_type, None, False
         if pool.chooser is not None:
-            picked = yield from dispatch(w, pool.chooser, holding.last_h)
+            picked = yield from dispatch(w, pool.chooser, holding, buffer.oldest_ready())
             if picked is None:
                 return  # held past the horizon: the lots stay in the pool
             plan, booked, wait = picked
@@ -141,8 +143,9 @@ def pool_formation(w: World, pool: Pool) -> Proc:
             ttype = w.train_type(pool.flow.flow.cargo, route[0], route[1])
             if wait > 0:
                 batch = buffer.take(min(cap, len(buffer)), env.now)
+                handle_first, chooser = pool.handle_first, pool.chooser
                 yield from hold_train(
-                    w, pool.flow, ttype, batch, route, plan, wait, pool.handle_first, holding
+                    w, pool.flow, ttype, batch, route, plan, wait, handle_first, holding, chooser
                 )
                 continue
         # a formed train waits on the node's formation tracks (its yard for trains formed here)
@@ -153,15 +156,16 @@ def pool_formation(w: World, pool: Pool) -> Proc:
             pool.chooser.send(train, plan, env.now, booked)
         start_journey(w, train, yard, pool.handle_first)
         if plan is not None and plan.capped:
-            yield from hold_place(w, train, plan, holding)
+            yield from hold_place(w, train, plan, holding, pool.chooser)
 
 
-def hold_place(w: World, train: Train, plan: RoutePlan, holding: Holding) -> Proc:
+def hold_place(w: World, train: Train, plan: RoutePlan, holding: Holding, chooser: Chooser) -> Proc:
     """Count a train sent on a capped route until it reaches its capped node; formation waits
-    while the flow has its share of trains booked there."""
+    while the flow has its share of trains booked there (unless a route without a cap may take
+    its next trains: then `dispatch` sends them there)."""
     train.holding, train.release_at = holding, plan.release_at
     holding.count += 1
-    if holding.full(w.env.now):
+    if holding.full(w.env.now) and not chooser.has_open:
         holding.freed = w.env.event()
         yield holding.freed
 
@@ -176,6 +180,7 @@ def hold_train(
     wait_h: float,
     handle_first: bool,
     holding: Holding,
+    chooser: Chooser,
 ) -> Proc:
     """Form a train that must wait `wait_h` for its turn; it waits at its origin (its lots on it,
     the wait added to their formation wait) while formation goes on, up to the holding limit."""
@@ -183,7 +188,7 @@ def hold_train(
     train = w.new_train(fs, ttype, batch, route, 0)
     holding.last_h = w.env.now + wait_h
     w.env.process(held_departure(w, train, wait_h, handle_first))
-    yield from hold_place(w, train, plan, holding)
+    yield from hold_place(w, train, plan, holding, chooser)
 
 
 def held_departure(w: World, train: Train, wait_h: float, handle_first: bool) -> Proc:

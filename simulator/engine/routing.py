@@ -150,12 +150,21 @@ class Chooser:
         if self.least_time:
             self.plans.sort(key=lambda p: p.total_h + p.bias_hours)
 
-    def pick(self, now: float, earliest_h: float = 0.0) -> tuple[RoutePlan | None, float]:
+    def pick(
+        self, now: float, earliest_h: float = 0.0, waited_h: float | None = None
+    ) -> tuple[RoutePlan | None, float]:
         """The plan a train formed now takes and the hours it must wait to keep within the
         dispatch caps, leaving no earlier than `earliest_h`; or None and the hours to wait
-        before asking again (nothing usable)."""
+        before asking again (nothing usable).
+
+        `waited_h`: the flow has its share booked at its capped nodes and its oldest cargo has
+        waited this long for them; a route without a cap then takes the train if it is slower
+        than the best capped route by less than that (None: the share is not taken up).
+        """
         if len(self.plans) == 1 and not self.plans[0].capped:
             return self.plans[0], 0.0  # nothing to choose and nothing to hold for
+        if waited_h is not None:
+            return self._overflow(now, earliest_h, waited_h)
         bound = self._contract(now)
         candidates = [bound] if bound is not None else self.plans
         best: RoutePlan | None = None
@@ -174,6 +183,29 @@ class Chooser:
         if best is None:
             return None, max(retry if math.isfinite(retry) else 24.0, 1.0)
         return best, best_hold
+
+    def _overflow(
+        self, now: float, earliest_h: float, waited_h: float
+    ) -> tuple[RoutePlan | None, float]:
+        """The fastest route without a cap if it loses less than `waited_h` against the best
+        capped one, else None (wait for room on a capped route)."""
+        best_capped = min(
+            (self.price(p, now, math.inf, earliest_h)[0] for p in self.plans if p.capped),
+            default=math.inf,
+        )
+        limit = best_capped + waited_h
+        best, best_h = None, math.inf
+        for plan in self.plans:
+            if not plan.capped and plan.opens_hour <= now:
+                hours = self.price(plan, now, min(best_h, limit), earliest_h)[0]
+                if hours < best_h and hours <= limit:
+                    best, best_h = plan, hours
+        return best, (0.0 if best is not None else math.inf)
+
+    @property
+    def has_open(self) -> bool:
+        """True if some route has no dispatch cap (it may take trains a full crossing holds)."""
+        return any(not p.capped for p in self.plans) and any(p.capped for p in self.plans)
 
     def _contract(self, now: float) -> RoutePlan | None:
         """The plan most behind its contract share, if any is behind."""

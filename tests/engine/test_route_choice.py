@@ -192,3 +192,30 @@ def test_a_paired_single_track_gives_each_direction_its_own_paths(paired):
     busy, quiet = (((r.lots["flow"] == f) & second_year).sum() for f in (0, 1))
     assert busy == pytest.approx((10 if paired else 15) * 365, rel=0.03)
     assert quiet == pytest.approx(3 * 365, rel=0.1)  # its Poisson demand: 3 SE is 9%
+
+
+def test_a_full_capped_crossing_lets_its_overflow_take_a_slower_uncapped_route():
+    """13 trains a day at a capped crossing of 10 with an uncapped one of 5, two days slower:
+    the capped one takes its 10 and the other the rest (within 15%), and the backlog at the
+    origin stays under ten days of demand (seen: 74 trains). Holding trains for the capped
+    crossing alone, the uncapped one got none and 2,077 trains were waiting at the end."""
+    nodes = [
+        node("a", "hub"),
+        node("x1", "border", exchange_trains_per_day=10, max_queue_trains=10),
+        node("b", "exit"),
+        node("x2", "border", exchange_trains_per_day=5),
+    ]
+    sections = [
+        section("a", "x1", length_km=200),
+        section("x1", "b", length_km=200),
+        section("a", "x2", length_km=2600),  # 48 hours longer at 50 km/h
+        section("x2", "b", length_km=200),
+    ]
+    flow = container_flow("a", "b", 13 * 365 * 10)
+    r = simulate(scenario(nodes, sections, [flow], years=2, types=TYPES), 0)
+    second_year = r.visits["arrive_h"] >= YEAR_H
+    x1 = (_resource(r, "x1/exchange") & second_year).sum() / 365
+    x2 = (_resource(r, "x2/exchange") & second_year).sum() / 365
+    assert x1 == pytest.approx(10, rel=0.03)
+    assert x2 == pytest.approx(3, rel=0.15)
+    assert r.backlog["teu"][-1] < 10 * 13 * 10
