@@ -138,8 +138,8 @@ def _rank(base: Report, variant: Report) -> dict[tuple[str, str], int]:
 
 
 def year_bottlenecks(report: Report) -> dict[int, str]:
-    """The bottleneck resource of each year, as the report ranks them."""
-    return {row["year"]: row["resource"] for row in report.bottlenecks}
+    """The bottleneck resource of each year: the report's first-ranked one."""
+    return {row["year"]: row["resource"] for row in report.bottlenecks.where(rank=1)}
 
 
 def bottleneck_table(base_label: str, reports: Mapping[str, Report]) -> Table:

@@ -104,6 +104,17 @@ def test_the_inputs_that_differ_are_named_with_both_values(base, variant, compar
     assert compared.bottlenecks.columns == ("year", compared.base, "more")
 
 
+def test_the_compared_bottleneck_of_a_year_is_the_report_s_first_ranked(compared):
+    """compare.md and bottlenecks.csv name the resource that made trains wait longest, as the
+    run's own report does (it named the last of the report's ranked rows before)."""
+    for label in (compared.base, "more"):
+        report = compared.reports[label]
+        assert len(report.bottlenecks.where(year=2022)) > 1  # a ranking, not one row
+        (first,) = report.bottlenecks.where(year=2022, rank=1)
+        (row,) = compared.bottlenecks.where(year=2022)
+        assert row[label] == first["resource"]
+
+
 def test_the_common_horizon_is_the_longest_unless_years_are_given(base, variant):
     longer = load_scenario(REPO / "scenarios" / "tutorial.yaml", [*LIGHT, "horizon_years=2"])
     assert {s.horizon_years for s in compared_scenarios([base, longer]).values()} == {2}
