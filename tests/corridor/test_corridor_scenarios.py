@@ -186,7 +186,9 @@ def test_without_upgrades_dostyks_exchange_fills_before_its_single_track(howto):
     assert exchange["utilisation"] > 0.99  # its busier direction (out of China) is full
     # dispatch control holds the queue to about a day of exchanges (14 trains, 24 h) ...
     assert 6 < exchange["wait_mean_h"] < 36  # seen 13 h
-    assert track["wait_mean_h"] < exchange["wait_mean_h"] / 2  # seen 5.8 h against 13 h
+    # the track behind it waits less: seen 9.3 h against 13.1 h (5.8 h before Altynkol's
+    # limit into China was set apart, which sends more Kazakh trains to Dostyk)
+    assert track["wait_mean_h"] < 0.85 * exchange["wait_mean_h"]
     assert exchange["utilisation"] > track["utilisation"]
     # ... and the rest waits at the origins, as backlog
     backlog = howto[1].reports["baseline-2022"].flows.where(year=2023).column("backlog_tonnes")
@@ -211,11 +213,16 @@ def test_exchange_upgrade_alone_moves_dostyks_limit_to_the_single_track(howto):
     track = limit(howto, name, SINGLE_TRACK, 2023)
     exchange = limit(howto, name, DOSTYK_EXCHANGE, 2023)
     assert exchange["utilisation"] < 0.8  # seen 0.61 once the exchange is doubled
-    assert exchange["wait_mean_h"] < track["wait_mean_h"] / 2  # seen 3.7 h against 10 h
+    assert exchange["wait_mean_h"] < 0.85 * track["wait_mean_h"]  # seen 7.9 h against 11.3 h
     assert track["utilisation"] > 0.95  # seen 0.99
     assert track["wait_mean_h"] > 6  # seen 14 h: full, held to a day's queue at Dostyk
+    # the single track, shared and already full, takes no more trains (seen 1.00) ...
+    base_track = limit(howto, "baseline-2022", SINGLE_TRACK, 2023)
+    assert track["trains"] == pytest.approx(base_track["trains"], rel=0.03)
+    # ... but more of them leave China, lighter, in paths bulk trains into China had: Dostyk
+    # passes fewer tonnes (seen 0.92; see docs/explanation/bottlenecks.md)
     gain = dostyk_tonnes(howto, name, 2023) / dostyk_tonnes(howto, "baseline-2022", 2023)
-    assert gain > 0.99  # seen 1.005: the single track, shared and already full, takes no more
+    assert gain > 0.85
 
 
 def test_howto_command_writes_the_files_the_page_lists(howto):
