@@ -1,9 +1,9 @@
-"""SimPy processes: demand release and train formation, ships, train journeys, year-end tallies.
+"""Train formation (at origins, from pools, held trains), train journeys, pools of lots.
 
-A train is a process; its lots are arrays that move with it. Formation times come from numpy on
-the lot arrays (one event per train), sections cost one timeout per train (headway gates), and
-handling costs a timeout at nodes that have slots (and a request event only when it must wait,
-or when other events are due at the same instant).
+A train's lots are arrays that move with it. Formation and journeys are light processes (see
+stepping.py): they yield the hour they wake at, or the SimPy event they wait for. Formation
+times come from numpy on the lot arrays (one wake-up per train), sections cost one wake-up per
+train (headway gates), and node handling one (booked on arrival).
 """
 
 from __future__ import annotations
@@ -61,13 +61,14 @@ def origin_formation(
     end_h: float,
     route: tuple[str, ...],
     chooser: Chooser | None = None,
-) -> Proc:
+) -> Light:
     """Form trains of a flow at its origin from lots released in [start_h, end_h).
 
     With a chooser, each train takes the route it picks, and waits here (its lots still in the
-    origin queue) while dispatch control holds it.
+    origin queue) while dispatch control holds it. A light process (see stepping.py).
     """
     env = w.env
+    events = env._queue  # others_due_now, inline: this runs for every train
     ttype = w.train_type(fs.flow.cargo, route[0], route[1])
     cap = capacity_in_lots(fs, train_size(ttype))
     queue = DemandQueue(
@@ -82,17 +83,20 @@ def origin_formation(
     fs.queues.append(queue)
     horizon = w.calendar.horizon_hours
     holding = new_holding(w, fs, train_size(ttype))
+    yards: dict[str, object] = {}  # the origin yard of each route, once looked up (w.yard)
     while True:
         oldest = queue.time_of(0)
         if oldest is None:
             return
-        filled = queue.time_of(cap - 1)
+        filled = oldest if cap == 1 else queue.time_of(cap - 1)
         depart = min(filled if filled is not None else math.inf, oldest + ttype.max_wait_hours)
         if depart >= horizon:
             return
-        hold = max(0.0, depart - env.now)
-        if hold > 0 or others_due_now(env):
-            yield env.timeout(hold)
+        now = env._now
+        hold = max(0.0, depart - now)
+        if hold > 0 or (events and events[0][0] <= now):
+            yield now + hold  # as env.timeout(hold) would wake it
+        now = env._now
         plan, booked = None, False
         if chooser is not None:
             picked = yield from dispatch(w, chooser, holding.last_h)
@@ -101,22 +105,29 @@ def origin_formation(
             plan, booked, wait = picked
             route = plan.nodes
             ttype = w.train_type(fs.flow.cargo, route[0], route[1])
+            now = env._now
             if wait > 0:
-                batch = queue.take(queue.released_by(env.now, cap), env.now)
+                batch = queue.take(queue.released_by(now, cap), now)
                 yield from hold_train(w, fs, ttype, batch, route, plan, wait, True, holding)
                 continue
-        yard = yield from acquire_yard(w, route[0], None)
-        count = queue.released_by(env.now, cap)
-        train = w.new_train(fs, ttype, queue.take(count, env.now), route, 0)
+        first = route[0]
+        yard = yards[first] if first in yards else yards.setdefault(first, w.yard(first, None))
+        if yard is not None and ((events and events[0][0] <= now) or not yard.take_free()):
+            yield yard.request()
+            now = env._now
+        train = w.new_train(fs, ttype, queue.take(queue.released_by(now, cap), now), route, 0)
         if plan is not None:
-            chooser.send(train, plan, env.now, booked)
-        start_journey(w, train, yard, handle_first=True)
+            chooser.send(train, plan, now, booked)
+        start(env, journey(w, train, yard, True))
         if plan is not None and plan.capped:
             yield from hold_place(w, train, plan, holding)
 
 
-def pool_formation(w: World, pool: Pool) -> Proc:
-    """Form trains from a pool whose lots arrive with events (transshipment, ships)."""
+def pool_formation(w: World, pool: Pool) -> Light:
+    """Form trains from a pool whose lots arrive with events (transshipment, ships).
+
+    A light process (see stepping.py) waiting on events: lots added, or its oldest lot's wait.
+    """
     env = w.env
     cap = capacity_in_lots(pool.flow, train_size(pool.train_type))
     buffer = pool.buffer
@@ -182,13 +193,13 @@ def hold_train(
     batch.wait_h += wait_h
     train = w.new_train(fs, ttype, batch, route, 0)
     holding.last_h = w.env.now + wait_h
-    w.env.process(held_departure(w, train, wait_h, handle_first))
+    start(w.env, held_departure(w, train, wait_h, handle_first))
     yield from hold_place(w, train, plan, holding)
 
 
-def held_departure(w: World, train: Train, wait_h: float, handle_first: bool) -> Proc:
-    """A held train leaves when its turn comes."""
-    yield w.env.timeout(wait_h)
+def held_departure(w: World, train: Train, wait_h: float, handle_first: bool) -> Light:
+    """A held train leaves when its turn comes (a light process)."""
+    yield w.env._now + wait_h  # as env.timeout(wait_h) would wake it
     yard = yield from acquire_yard(w, train.route[0], None)
     train.counted = True  # booked when it was held
     continue_journey(w, train, yard, handle_first)
@@ -205,7 +216,7 @@ def add_to_pool(
         pool = Pool(fs, node, route, ttype, handle_first)
         pool.chooser = onward_chooser(w, fs, route, handle_first)
         w.pools[key] = pool
-        w.env.process(pool_formation(w, pool))
+        start(w.env, pool_formation(w, pool))
     pool.buffer.add(batch, w.env.now)
     if pool.added is not None and not pool.added.triggered:
         pool.added.succeed()

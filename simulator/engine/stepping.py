@@ -1,12 +1,14 @@
-"""The event loop, and trains as light processes: generators stepped straight from its queue.
+"""The event loop, and light processes (train formation and journeys): generators stepped
+straight from its queue.
 
 A `simpy.Process` costs an event to start, one to end, a Timeout object per wait and a general
 resume on each; a train's journey needs none of that. A journey yields the hour at which it
 wakes next (one queue entry, placed as `env.timeout` would place it: that hour, normal
 priority, the next event id) or a SimPy event to wait for (a slot request). It starts with an
-urgent entry at the current instant, as a process does. Nothing waits for a train to end, so
+urgent entry at the current instant, as a process does. Nothing waits for a light process to end, so
 it ends without an event. Every entry has the time, priority and event id a SimPy event would
-have had, so the order of everything is as with SimPy processes.
+have had, so the order of everything is as with SimPy processes. The loop steps a light
+process's wake-up itself, without the callback an event needs.
 
 Reads SimPy's queue, clock and event counter (`_queue`, `_now`, `_eid`), unchanged since SimPy 4.
 """
@@ -51,13 +53,27 @@ def step(runner: Runner) -> None:
         target = runner.send(None)
     except StopIteration:
         return
-    if target.__class__ is not float:
-        if isinstance(target, simpy.Event):
+    if target.__class__ is float:
+        runner.callbacks = _STEP
+        heappush(runner.queue, (target, NORMAL, next(runner.eid), runner))
+    else:
+        wait(runner, target)
+
+
+def wait(runner: Runner, target: float | simpy.Event) -> None:
+    """Queue the wake-up of a process that yielded something other than a Python float: a
+    numpy or integer hour, or an event (one already processed resumes it at once, as SimPy's
+    Process does)."""
+    while isinstance(target, simpy.Event):
+        if target.callbacks is not None:
             target.callbacks.append(runner.on_event)
             return
-        target = float(target)  # a numpy float hour: the same value
+        try:  # processed already: go on at once
+            target = runner.send(None)
+        except StopIteration:
+            return
     runner.callbacks = _STEP
-    heappush(runner.queue, (target, NORMAL, next(runner.eid), runner))
+    heappush(runner.queue, (float(target), NORMAL, next(runner.eid), runner))
 
 
 _STEP = (step,)
@@ -110,17 +126,28 @@ def run_until(
     events = 0
     t = 0.0
     queue = env._queue  # SimPy's own step, inline: this loop runs for every event
+    eid = env._eid
     with collector_paused():
         while t < horizon:
             t = min(horizon, t + CHUNK_HOURS)
             while queue and queue[0][0] < t:
                 env._now, _, _, event = heappop(queue)
+                events += 1
+                if event.__class__ is Runner:  # a light process's wake-up: `step`, inline
+                    try:
+                        target = event.send(None)
+                    except StopIteration:
+                        continue
+                    if target.__class__ is float:
+                        heappush(queue, (target, NORMAL, next(eid), event))
+                    else:
+                        wait(event, target)
+                    continue
                 callbacks, event.callbacks = event.callbacks, None
                 for callback in callbacks:
                     callback(event)
                 if not event._ok and not hasattr(event, "_defused"):
                     raise_failure(event)
-                events += 1
             if each_chunk is not None:
                 each_chunk(t)
             if progress is not None:
