@@ -12,6 +12,7 @@ import math
 from collections.abc import Generator
 
 import simpy
+from simpy.events import URGENT
 
 from simulator.engine.delivery import deliver
 from simulator.engine.demand import lot_times
@@ -84,17 +85,21 @@ def origin_formation(
     horizon = w.calendar.horizon_hours
     holding = new_holding(w, fs, train_size(ttype))
     yards: dict[str, object] = {}  # the origin yard of each route, once looked up (w.yard)
+    pending = None  # the journey of the train just formed, started with the next wake-up
     while True:
         oldest = queue.time_of(0)
         if oldest is None:
-            return
+            break
         filled = oldest if cap == 1 else queue.time_of(cap - 1)
         depart = min(filled if filled is not None else math.inf, oldest + ttype.max_wait_hours)
         if depart >= horizon:
-            return
+            break
         now = env._now
         hold = max(0.0, depart - now)
-        if hold > 0 or (events and events[0][0] <= now):
+        if pending is not None:  # as if started when formed: it runs before this wakes again
+            yield (now + hold, pending)
+            pending = None
+        elif hold > 0 or (events and events[0][0] <= now):
             yield now + hold  # as env.timeout(hold) would wake it
         now = env._now
         plan, booked = None, False
@@ -116,11 +121,18 @@ def origin_formation(
             yield yard.request()
             now = env._now
         train = w.new_train(fs, ttype, queue.take(queue.released_by(now, cap), now), route, 0)
-        if plan is not None:
-            chooser.send(train, plan, now, booked)
+        if plan is None:
+            if events and events[0][0] <= now and events[0][1] == URGENT:
+                start(env, journey(w, train, yard, True))  # others start first: queue it
+            else:
+                pending = journey(w, train, yard, True)
+            continue
+        chooser.send(train, plan, now, booked)
         start(env, journey(w, train, yard, True))
-        if plan is not None and plan.capped:
+        if plan.capped:
             yield from hold_place(w, train, plan, holding)
+    if pending is not None:
+        run_now(env, pending)
 
 
 def pool_formation(w: World, pool: Pool) -> Light:

@@ -25,8 +25,9 @@ from simpy.events import NORMAL, URGENT
 
 CHUNK_HOURS = 24.0 * 30
 
-Light = Generator["float | simpy.Event", None, None]
-"""A light process: yields the hour to wake at, or a SimPy event to wait for."""
+Light = Generator["float | simpy.Event | tuple[float, Light]", None, None]
+"""A light process: yields the hour to wake at, a SimPy event to wait for, or (hour, process):
+wake at that hour, and start that new light process right after (see `wait`)."""
 
 
 class Runner:
@@ -34,10 +35,10 @@ class Runner:
 
     __slots__ = ("callbacks", "_ok", "_value", "send", "queue", "eid")
 
-    def __init__(self, env: simpy.Environment, gen: Light) -> None:
+    def __init__(self, queue: list, eid: Iterator[int], gen: Light) -> None:
         self.send = gen.send
-        self.queue = env._queue
-        self.eid = env._eid
+        self.queue = queue  # SimPy's event queue and event id counter
+        self.eid = eid
         self.callbacks: tuple | None = None
         self._ok = True  # read by the event loop: a wake-up never fails
         self._value = None
@@ -60,10 +61,16 @@ def step(runner: Runner) -> None:
         wait(runner, target)
 
 
-def wait(runner: Runner, target: float | simpy.Event) -> None:
+def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> None:
     """Queue the wake-up of a process that yielded something other than a Python float: a
-    numpy or integer hour, or an event (one already processed resumes it at once, as SimPy's
-    Process does)."""
+    numpy or integer hour, an event (one already processed resumes it at once, as SimPy's
+    Process does), or (hour, new process).
+
+    (hour, new process) is what `start(new)` and then yielding the hour would do, without the
+    new process's urgent entry: that entry would be the very next one processed (nothing else
+    can be due before an urgent entry at this instant), so the new process runs its first step
+    at once, after this process's wake-up is queued, with the same event ids for everything.
+    """
     while isinstance(target, simpy.Event):
         if target.callbacks is not None:
             target.callbacks.append(runner.on_event)
@@ -72,8 +79,13 @@ def wait(runner: Runner, target: float | simpy.Event) -> None:
             target = runner.send(None)
         except StopIteration:
             return
+    then = None
+    if target.__class__ is tuple:
+        target, then = target
     runner.callbacks = _STEP
     heappush(runner.queue, (float(target), NORMAL, next(runner.eid), runner))
+    if then is not None:
+        step(Runner(runner.queue, runner.eid, then))
 
 
 _STEP = (step,)
@@ -81,14 +93,14 @@ _STEP = (step,)
 
 def start(env: simpy.Environment, gen: Light) -> None:
     """Start a light process at this instant, where `env.process` would start it."""
-    runner = Runner(env, gen)
+    runner = Runner(env._queue, env._eid, gen)
     runner.callbacks = _STEP
     heappush(runner.queue, (env._now, URGENT, next(runner.eid), runner))
 
 
 def run_now(env: simpy.Environment, gen: Light) -> None:
     """Continue a light process at once, as `yield from` inside a running process would."""
-    step(Runner(env, gen))
+    step(Runner(env._queue, env._eid, gen))
 
 
 @contextmanager
