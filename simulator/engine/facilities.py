@@ -206,11 +206,12 @@ class FifoSlots:
 
     def _catch_up(self) -> None:
         """Trains whose start hour has come stop waiting and become users."""
-        now = self.env.now
+        now = self.env._now
         waiting = self._waiting
         while waiting and waiting[0][0] <= now:
             self._users += 1
-            self.strike(waiting.popleft()[1])
+            if waiting.popleft()[1] and self._bound:  # counted: strike, inline
+                del self._bound[0]
 
     @property
     def users(self) -> int:
@@ -254,9 +255,10 @@ class FifoSlots:
         if start == math.inf:
             return  # it never starts; nor does any train after it
         heappush(self._ends, end)
-        if start <= self.env.now:
+        if start <= self.env._now:
             self._users += 1
-            self.strike(counted)
+            if counted and self._bound:  # strike, inline
+                del self._bound[0]
         else:
             self._waiting.append((start, counted))
 
@@ -267,5 +269,6 @@ class FifoSlots:
 
     def release(self) -> None:
         """A train's service ended (at the end hour it was booked to)."""
-        self._catch_up()
+        if self._waiting:
+            self._catch_up()
         self._users -= 1

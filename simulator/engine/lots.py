@@ -18,7 +18,7 @@ FRONT_LOTS = 1 << 15
 them; beyond, it keeps later years as counts (see DemandQueue)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Batch:
     """Lots of one flow travelling together: release hours and formation waits so far."""
 
@@ -145,6 +145,9 @@ class DemandQueue:
 
     def time_of(self, k: int) -> float | None:
         """Release hour of the k-th waiting lot (0 = oldest), or None if there is none."""
+        i = self._head + k
+        if i < len(self._times):  # the usual case, without the loop
+            return float(self._times[i])
         while self._head + k >= len(self._times):
             if not self._extend():
                 return None
@@ -152,16 +155,21 @@ class DemandQueue:
 
     def released_by(self, hour: float, limit: int) -> int:
         """How many waiting lots were released at or before `hour` (at most `limit`)."""
-        if self.time_of(limit - 1) is not None and self._times[self._head + limit - 1] <= hour:
+        i = self._head + limit - 1
+        if i < len(self._times):  # the usual case: that lot is held already
+            if self._times[i] <= hour:
+                return limit
+        elif self.time_of(limit - 1) is not None and self._times[self._head + limit - 1] <= hour:
             return limit
         n = int(np.searchsorted(self._times, hour, side="right")) - self._head
         return max(0, min(n, limit))
 
     def take(self, count: int, now: float) -> Batch:
         """Remove the `count` oldest lots; their wait is now minus release."""
-        t = self._times[self._head : self._head + count].copy()
-        self._head += count
-        if self._head > 4096 and self._head > len(self._times) // 2:
+        head = self._head
+        t = self._times[head : head + count].copy()
+        self._head = head = head + count
+        if head > 4096 and head > len(self._times) // 2:
             self._times, self._head = self._times[self._head :].copy(), 0
         return Batch(t, now - t)
 

@@ -269,8 +269,20 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 if entry > now or (queue and queue[0][0] <= now):
                     yield now + (entry - now)
                 rows.append(
-                    (node.exchange_resource, prev, nxt, number, cargo, arrive, entry, entry, gap)
-                    + (teu, tonnes, True)
+                    (
+                        node.exchange_resource,
+                        prev,
+                        nxt,
+                        number,
+                        cargo,
+                        arrive,
+                        entry,
+                        entry,
+                        gap,
+                        teu,
+                        tonnes,
+                        True,
+                    )
                 )
                 if len(rows) >= ROW_BLOCK:
                     visits.flush()
@@ -301,8 +313,20 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 slots.release()
                 end = env._now
             rows.append(
-                (node.resource, prev, nxt, number, cargo, arrive, start, end, busy)
-                + (teu, tonnes, True)
+                (
+                    node.resource,
+                    prev,
+                    nxt,
+                    number,
+                    cargo,
+                    arrive,
+                    start,
+                    end,
+                    busy,
+                    teu,
+                    tonnes,
+                    True,
+                )
             )
             if len(rows) >= ROW_BLOCK:
                 visits.flush()

@@ -71,6 +71,12 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
     can be due before an urgent entry at this instant), so the new process runs its first step
     at once, after this process's wake-up is queued, with the same event ids for everything.
     """
+    if target.__class__ is tuple:
+        hour, then = target
+        runner.callbacks = _STEP
+        heappush(runner.queue, (float(hour), NORMAL, next(runner.eid), runner))
+        step(Runner(runner.queue, runner.eid, then))
+        return
     while isinstance(target, simpy.Event):
         if target.callbacks is not None:
             target.callbacks.append(runner.on_event)
@@ -79,13 +85,11 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
             target = runner.send(None)
         except StopIteration:
             return
-    then = None
-    if target.__class__ is tuple:
-        target, then = target
+        if target.__class__ is tuple:
+            wait(runner, target)
+            return
     runner.callbacks = _STEP
     heappush(runner.queue, (float(target), NORMAL, next(runner.eid), runner))
-    if then is not None:
-        step(Runner(runner.queue, runner.eid, then))
 
 
 _STEP = (step,)

@@ -69,8 +69,9 @@ class Train:
     at: tuple[int, int, int, float, float, float, bool] | None = None
 
     def __post_init__(self) -> None:
-        self.teu = len(self.lots) * self.flow.teu_per_lot
-        self.tonnes = len(self.lots) * self.flow.tonnes_per_lot
+        n, flow = len(self.lots.released_h), self.flow
+        self.teu = n * flow.teu_per_lot
+        self.tonnes = n * flow.tonnes_per_lot
 
 
 @dataclass
