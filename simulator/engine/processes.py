@@ -247,7 +247,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
     legs = route_legs(w, train.route)
     cargo = 0 if train.flow.flow.cargo == "container" else 1
     # its visits' rows, appended here rather than through visit_log: one call less per visit
-    rows, visits = w.visits.rows, w.visits
+    rows, visits, pack = w.visits.rows, w.visits, w.visits.pack
     number, teu, tonnes = train.number, train.teu, train.tonnes
     i = train.position
     at_node = handle_first
@@ -269,7 +269,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 if entry > now or (queue and queue[0][0] <= now):
                     yield now + (entry - now)
                 rows.append(
-                    (
+                    pack(
                         node.exchange_resource,
                         prev,
                         nxt,
@@ -313,7 +313,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 slots.release()
                 end = env._now
             rows.append(
-                (
+                pack(
                     node.resource,
                     prev,
                     nxt,
@@ -372,7 +372,9 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
             running *= sec.noise()
         yield env._now + running
         rows.append(
-            (sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True)
+            pack(
+                sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True
+            )
         )
         if len(rows) >= ROW_BLOCK:
             visits.flush()

@@ -240,8 +240,20 @@ class World:
             busy = min(busy, max(0.0, horizon_h - start))
             cargo = 0 if train.flow.flow.cargo == "container" else 1
             self.visits.rows.append(
-                (resource, prev, nxt, train.number, cargo, arrive, start, horizon_h, busy)
-                + (train.teu, train.tonnes, False)
+                self.visits.pack(
+                    resource,
+                    prev,
+                    nxt,
+                    train.number,
+                    cargo,
+                    arrive,
+                    start,
+                    horizon_h,
+                    busy,
+                    train.teu,
+                    train.tonnes,
+                    False,
+                )
             )
 
     @functools.cached_property
