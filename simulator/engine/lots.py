@@ -44,7 +44,9 @@ class LotBuffer:
 
     def add(self, batch: Batch, ready_h: float) -> None:
         """Append lots that became ready (arrived here) at `ready_h`."""
-        n = len(batch)
+        n = len(batch.released_h)
+        if self._head == self._tail:  # empty: start again at the front, no copy
+            self._head = self._tail = 0
         if self._tail + n > len(self._released):
             self._compact(n)
         sl = slice(self._tail, self._tail + n)
@@ -56,11 +58,15 @@ class LotBuffer:
     def _compact(self, extra: int) -> None:
         live = len(self)
         size = max(64, 2 * (live + extra))
-        for name in ("_released", "_wait", "_ready"):
-            old = getattr(self, name)
-            new = np.empty(size)
-            new[:live] = old[self._head : self._tail]
-            setattr(self, name, new)
+        if size <= len(self._released):  # room enough: move the lots to the front in place
+            for old in (self._released, self._wait, self._ready):
+                old[:live] = old[self._head : self._tail]
+        else:
+            for name in ("_released", "_wait", "_ready"):
+                old = getattr(self, name)
+                new = np.empty(size)
+                new[:live] = old[self._head : self._tail]
+                setattr(self, name, new)
         self._head, self._tail = 0, live
 
     def oldest_ready(self) -> float:

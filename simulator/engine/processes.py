@@ -21,7 +21,7 @@ from simulator.engine.legs import route_legs
 from simulator.engine.lots import Batch, DemandQueue
 from simulator.engine.routing import Chooser, RoutePlan, onward_chooser
 from simulator.engine.rows import ROW_BLOCK
-from simulator.engine.stepping import Light, run_now, start
+from simulator.engine.stepping import FirstOf, Light, run_now, start
 from simulator.engine.world import FlowState, Pool, Train, World
 from simulator.scenario.model import TrainType
 
@@ -152,7 +152,7 @@ def pool_formation(w: World, pool: Pool) -> Light:
         deadline = buffer.oldest_ready() + pool.train_type.max_wait_hours
         if len(buffer) < cap and env.now < deadline:
             pool.added = env.event()
-            yield env.any_of([pool.added, env.timeout(deadline - env.now)])
+            yield FirstOf(pool.added, env.timeout(deadline - env.now))
             continue
         route, ttype, plan, booked = pool.route, pool.train_type, None, False
         if pool.chooser is not None:
@@ -249,6 +249,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
     # its visits' rows, appended here rather than through visit_log: one call less per visit
     rows, visits, pack = w.visits.rows, w.visits, w.visits.pack
     number, teu, tonnes = train.number, train.teu, train.tonnes
+    inf, block = math.inf, ROW_BLOCK
     i = train.position
     at_node = handle_first
     while True:
@@ -263,7 +264,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
             if gate is not None:
                 entry, gap = gate.admit(arrive, leg.exchange_direction, train.counted)
                 train.at = (node.exchange_resource, prev, nxt, arrive, entry, gap, False)
-                if entry == math.inf:
+                if entry == inf:
                     yield env.event()  # closed for good: the train waits past the horizon
                 now = env._now
                 if entry > now or (queue and queue[0][0] <= now):
@@ -284,7 +285,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                         True,
                     )
                 )
-                if len(rows) >= ROW_BLOCK:
+                if len(rows) >= block:
                     visits.flush()
                 arrive = env._now  # the node's own queue starts past the exchange
             start = end = env._now
@@ -297,7 +298,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 train.at = (node.resource, prev, nxt, arrive, start, busy, True)
                 if start > arrive:
                     slots.book(start, end, train.counted)
-                    yield end if end < math.inf else env.event()  # inf: closed for good
+                    yield end if end < inf else env.event()  # inf: closed for good
                 elif queue and queue[0][0] <= arrive:
                     # a server at once, but it goes on after the events due now, as a granted
                     # request would; only then is it struck off the trains bound here
@@ -328,7 +329,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                     True,
                 )
             )
-            if len(rows) >= ROW_BLOCK:
+            if len(rows) >= block:
                 visits.flush()
             if leg.next_name is None:
                 deliver(w, train)
@@ -352,14 +353,14 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
         arrive = env._now  # its wait at the section includes waiting for room in b's yard
         next_yard = None
         if leg.next_has_yard:
-            train.at = (sec.resource, ia, ib, arrive, math.inf, 0.0, False)
+            train.at = (sec.resource, ia, ib, arrive, inf, 0.0, False)
             next_yard = w.yard(leg.next_name, leg.name)
             if (queue and queue[0][0] <= arrive) or not next_yard.take_free():
                 yield next_yard.request()
         ready = env._now
         entry, gap = sec.gate.admit(ready, leg.direction, train.counted)
         train.at = (sec.resource, ia, ib, arrive, entry, gap, False)
-        if entry == math.inf:
+        if entry == inf:
             yield env.event()  # the line never reopens: the train waits past the horizon
         if entry > ready or (queue and queue[0][0] <= ready):
             yield ready + (entry - ready)
@@ -367,7 +368,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
             yard.release()
         running = leg.running_h
         if running is None:
-            running = sec.section.length_km / sec.capacity.km_per_hour.at(entry)
+            running = sec.section.length_km / sec.speed_at(entry)
         if sec.noise is not None:
             running *= sec.noise()
         yield env._now + running
@@ -376,7 +377,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True
             )
         )
-        if len(rows) >= ROW_BLOCK:
+        if len(rows) >= block:
             visits.flush()
         yard = next_yard
         i += 1

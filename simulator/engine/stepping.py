@@ -77,6 +77,9 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
         heappush(runner.queue, (float(hour), NORMAL, next(runner.eid), runner))
         step(Runner(runner.queue, runner.eid, then))
         return
+    if target.__class__ is FirstOf:
+        target.wake(runner)
+        return
     while isinstance(target, simpy.Event):
         if target.callbacks is not None:
             target.callbacks.append(runner.on_event)
@@ -93,6 +96,35 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
 
 
 _STEP = (step,)
+
+
+class FirstOf:
+    """Wait for the first of some pending events: what yielding `env.any_of(events)` does, for
+    a light process, without the condition's objects.
+
+    The condition would be queued (this instant, normal priority, the next event id) when the
+    first of its events is processed, and resume the process when it is itself processed; the
+    process's wake-up is queued at that same moment with the same time, priority and id. The
+    events left over fire later into nothing, as the condition's do.
+    """
+
+    __slots__ = ("events", "runner")
+
+    def __init__(self, *events: simpy.Event) -> None:
+        self.events = events  # each pending: neither processed nor due yet
+        self.runner: Runner | None = None
+
+    def wake(self, runner: Runner) -> None:
+        """Wake `runner` when the first of the events is processed."""
+        self.runner = runner
+        for event in self.events:
+            event.callbacks.append(self._fire)
+
+    def _fire(self, event: simpy.Event) -> None:
+        runner, self.runner = self.runner, None
+        if runner is not None:  # the first to fire: queue the wake-up, as the condition's own
+            runner.callbacks = _STEP
+            heappush(runner.queue, (event.env._now, NORMAL, next(runner.eid), runner))
 
 
 def start(env: simpy.Environment, gen: Light) -> None:
