@@ -91,11 +91,14 @@ def origin_formation(
         if oldest is None:
             break
         filled = oldest if cap == 1 else queue.time_of(cap - 1)
-        depart = min(filled if filled is not None else math.inf, oldest + ttype.max_wait_hours)
+        depart = oldest + ttype.max_wait_hours  # min(filled, that), without the call
+        if filled is not None and filled <= depart:
+            depart = filled
         if depart >= horizon:
             break
         now = env._now
-        hold = max(0.0, depart - now)
+        hold = depart - now
+        hold = hold if hold > 0.0 else 0.0  # max(0.0, depart - now), without the call
         if pending is not None:  # as if started when formed: it runs before this wakes again
             yield (now + hold, pending)
             pending = None

@@ -188,6 +188,9 @@ def run_until(
                         continue
                     if target.__class__ is float:
                         heappush(queue, (target, NORMAL, next(eid), event))
+                    elif target.__class__ is tuple:  # (hour, new process): see `wait`
+                        heappush(queue, (float(target[0]), NORMAL, next(eid), event))
+                        step(Runner(queue, eid, target[1]))
                     else:
                         wait(event, target)
                     continue
