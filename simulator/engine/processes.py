@@ -9,14 +9,13 @@ train (headway gates), and node handling one (booked on arrival).
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
 
-import simpy
 from simpy.events import URGENT
 
 from simulator.engine.delivery import deliver
 from simulator.engine.demand import lot_times
 from simulator.engine.dispatch import Holding, dispatch, new_holding, reached
+from simulator.engine.forming import Proc, acquire_yard, capacity_in_lots, train_size
 from simulator.engine.legs import route_legs
 from simulator.engine.lots import Batch, DemandQueue
 from simulator.engine.routing import Chooser, RoutePlan, onward_chooser
@@ -24,35 +23,6 @@ from simulator.engine.rows import ROW_BLOCK
 from simulator.engine.stepping import FirstOf, Light, run_now, start
 from simulator.engine.world import FlowState, Pool, Train, World
 from simulator.scenario.model import TrainType
-
-Proc = Generator[simpy.Event, object, None]
-
-
-def others_due_now(env: simpy.Environment) -> bool:
-    """True if another event is due at this instant.
-
-    A zero-hour timeout is skipped only when none is: the process would be the next to run
-    anyway, so the order of everything (and every record) stays as with the timeout.
-    """
-    return env.peek() <= env.now
-
-
-def capacity_in_lots(flow: FlowState, cargo_size: float | None) -> int:
-    """Whole lots that fill one train of the given size (at least one)."""
-    return max(1, int(math.floor((cargo_size or 0) / flow.flow.lot_size + 1e-9)))
-
-
-def train_size(ttype: TrainType) -> float | None:
-    """A train type's size in its flow unit (TEU or tonnes)."""
-    return ttype.teu_per_train if ttype.cargo == "container" else ttype.tonnes_per_train
-
-
-def acquire_yard(w: World, node: str, came_from: str | None) -> Proc:
-    """Wait for room in the yard a train is heading to; returns the yard (or None)."""
-    yard = w.yard(node, came_from)
-    if yard is not None and (others_due_now(w.env) or not yard.take_free()):
-        yield yard.request()
-    return yard
 
 
 def origin_formation(
@@ -265,40 +235,28 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
             arrive = env._now
             gate = leg.exchange
             if gate is not None:
+                ex = node.exchange_resource
                 entry, gap = gate.admit(arrive, leg.exchange_direction, train.counted)
-                train.at = (node.exchange_resource, prev, nxt, arrive, entry, gap, False)
+                train.at = (ex, prev, nxt, arrive, entry, gap, False)
                 if entry == inf:
                     yield env.event()  # closed for good: the train waits past the horizon
                 now = env._now
                 if entry > now or (queue and queue[0][0] <= now):
                     yield now + (entry - now)
                 rows.append(
-                    pack(
-                        node.exchange_resource,
-                        prev,
-                        nxt,
-                        number,
-                        cargo,
-                        arrive,
-                        entry,
-                        entry,
-                        gap,
-                        teu,
-                        tonnes,
-                        True,
-                    )
+                    pack(ex, prev, nxt, number, cargo, arrive, entry, entry, gap, teu, tonnes, True)
                 )
                 if len(rows) >= block:
                     visits.flush()
                 arrive = env._now  # the node's own queue starts past the exchange
             start = end = env._now
-            busy = 0.0
+            busy, res = 0.0, node.resource
             slots = node.slots
             if slots is not None:  # FIFO: its start is known now, and no request event
                 start = slots.start_hour(arrive)
                 busy = node.bulk_handling() if cargo else node.handling()
                 end = start + busy
-                train.at = (node.resource, prev, nxt, arrive, start, busy, True)
+                train.at = (res, prev, nxt, arrive, start, busy, True)
                 if start > arrive:
                     slots.book(start, end, train.counted)
                     yield end if end < inf else env.event()  # inf: closed for good
@@ -317,20 +275,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 slots.release()
                 end = env._now
             rows.append(
-                pack(
-                    node.resource,
-                    prev,
-                    nxt,
-                    number,
-                    cargo,
-                    arrive,
-                    start,
-                    end,
-                    busy,
-                    teu,
-                    tonnes,
-                    True,
-                )
+                pack(res, prev, nxt, number, cargo, arrive, start, end, busy, teu, tonnes, True)
             )
             if len(rows) >= block:
                 visits.flush()
