@@ -13,8 +13,10 @@ def deliver(w: World, train: Train) -> None:
     """Lots reach their destination: record each and take the train off the network."""
     fs = train.flow
     lots = train.lots
-    fs.delivered_lots += len(lots)
-    w.lots.add(fs.index, lots.released_h, w.env.now, fs.teu_per_lot, fs.tonnes_per_lot, lots.wait_h)
+    fs.delivered_lots += len(lots.released_h)
+    w.lots.add(
+        fs.index, lots.released_h, w.env._now, fs.teu_per_lot, fs.tonnes_per_lot, lots.wait_h
+    )
     del w.live[train.number]
 
 

@@ -17,7 +17,7 @@ from heapq import heappop, heappush
 import simpy
 
 from simulator.engine.capacity import rounded_slots
-from simulator.engine.timeline import StepFunction
+from simulator.engine.timeline import Cursor, StepFunction
 
 
 class Gate:
@@ -30,6 +30,8 @@ class Gate:
     def __init__(self, trains_per_day: StepFunction, tracks: StepFunction | None = None) -> None:
         self._rate = trains_per_day
         self._tracks = tracks  # None: one gate per direction (a border exchange)
+        self._rate_at = Cursor(trains_per_day).at  # the same values as self._rate.at
+        self._tracks_at = Cursor(tracks).at if tracks is not None else None
         self._next_free = {1: 0.0, -1: 0.0}
         # expected arrival hours (sorted) of trains sent towards the gate, not yet admitted
         self.bound: dict[int, list[float]] = {1: [], -1: []}
@@ -47,12 +49,12 @@ class Gate:
     def is_shared(self, hour: float) -> bool:
         """True where both directions use one track at this hour."""
         if self._tracks_vary:
-            return self._tracks.at(hour) < 2
+            return self._tracks_at(hour) < 2
         return self._always_shared
 
     def headway(self, hour: float) -> float:
         """Hours between entries in one direction (or in both, on a shared track)."""
-        rate = self._rate.at(hour)
+        rate = self._rate_at(hour)
         return 24.0 / (2 * rate if self.is_shared(hour) else rate)
 
     def admit(self, arrival: float, direction: int, counted: bool = False) -> tuple[float, float]:
@@ -79,13 +81,13 @@ class Gate:
         free = self._next_free
         nxt = max(free[1], free[-1]) if shared else free[direction]
         entry = arrival if arrival > nxt else nxt  # max(arrival, nxt) without the call
-        rate = self._rate.at(entry) if self._rate_varies else self._rate.values[0]
+        rate = self._rate_at(entry) if self._rate_varies else self._rate.values[0]
         while rate <= 0:
             reopen = self._rate.next_change(entry)
             if reopen is None:
                 return float("inf"), 0.0
             entry = reopen
-            rate = self._rate.at(entry)
+            rate = self._rate_at(entry)
         shared = self.is_shared(entry)
         gap = 24.0 / (2 * rate if shared else rate)  # headway(entry), without looking up twice
         if shared:
@@ -108,11 +110,11 @@ class Gate:
         else:
             nxt, ahead = free[direction], bisect_right(bound[direction], arrival)
         entry = nxt if nxt > now else now
-        rate = self._rate.at(entry) if self._rate_varies else self._rate.values[0]
+        rate = self._rate_at(entry) if self._rate_varies else self._rate.values[0]
         gap = 24.0 / (2 * rate if shared else rate) if rate > 0 else 24.0
         entry = max(entry + ahead * gap, arrival)
         if self._rate_varies:
-            while self._rate.at(entry) <= 0:
+            while self._rate_at(entry) <= 0:
                 reopen = self._rate.next_change(entry)
                 if reopen is None:
                     return float("inf"), gap
@@ -206,11 +208,12 @@ class FifoSlots:
 
     def _catch_up(self) -> None:
         """Trains whose start hour has come stop waiting and become users."""
-        now = self.env.now
+        now = self.env._now
         waiting = self._waiting
         while waiting and waiting[0][0] <= now:
             self._users += 1
-            self.strike(waiting.popleft()[1])
+            if waiting.popleft()[1] and self._bound:  # counted: strike, inline
+                del self._bound[0]
 
     @property
     def users(self) -> int:
@@ -254,9 +257,10 @@ class FifoSlots:
         if start == math.inf:
             return  # it never starts; nor does any train after it
         heappush(self._ends, end)
-        if start <= self.env.now:
+        if start <= self.env._now:
             self._users += 1
-            self.strike(counted)
+            if counted and self._bound:  # strike, inline
+                del self._bound[0]
         else:
             self._waiting.append((start, counted))
 
@@ -267,5 +271,6 @@ class FifoSlots:
 
     def release(self) -> None:
         """A train's service ended (at the end hour it was booked to)."""
-        self._catch_up()
+        if self._waiting:
+            self._catch_up()
         self._users -= 1

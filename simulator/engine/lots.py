@@ -18,7 +18,7 @@ FRONT_LOTS = 1 << 15
 them; beyond, it keeps later years as counts (see DemandQueue)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Batch:
     """Lots of one flow travelling together: release hours and formation waits so far."""
 
@@ -44,7 +44,9 @@ class LotBuffer:
 
     def add(self, batch: Batch, ready_h: float) -> None:
         """Append lots that became ready (arrived here) at `ready_h`."""
-        n = len(batch)
+        n = len(batch.released_h)
+        if self._head == self._tail:  # empty: start again at the front, no copy
+            self._head = self._tail = 0
         if self._tail + n > len(self._released):
             self._compact(n)
         sl = slice(self._tail, self._tail + n)
@@ -56,11 +58,15 @@ class LotBuffer:
     def _compact(self, extra: int) -> None:
         live = len(self)
         size = max(64, 2 * (live + extra))
-        for name in ("_released", "_wait", "_ready"):
-            old = getattr(self, name)
-            new = np.empty(size)
-            new[:live] = old[self._head : self._tail]
-            setattr(self, name, new)
+        if size <= len(self._released):  # room enough: move the lots to the front in place
+            for old in (self._released, self._wait, self._ready):
+                old[:live] = old[self._head : self._tail]
+        else:
+            for name in ("_released", "_wait", "_ready"):
+                old = getattr(self, name)
+                new = np.empty(size)
+                new[:live] = old[self._head : self._tail]
+                setattr(self, name, new)
         self._head, self._tail = 0, live
 
     def oldest_ready(self) -> float:
@@ -145,6 +151,9 @@ class DemandQueue:
 
     def time_of(self, k: int) -> float | None:
         """Release hour of the k-th waiting lot (0 = oldest), or None if there is none."""
+        i = self._head + k
+        if i < len(self._times):  # the usual case, without the loop
+            return float(self._times[i])
         while self._head + k >= len(self._times):
             if not self._extend():
                 return None
@@ -152,16 +161,21 @@ class DemandQueue:
 
     def released_by(self, hour: float, limit: int) -> int:
         """How many waiting lots were released at or before `hour` (at most `limit`)."""
-        if self.time_of(limit - 1) is not None and self._times[self._head + limit - 1] <= hour:
+        i = self._head + limit - 1
+        if i < len(self._times):  # the usual case: that lot is held already
+            if self._times[i] <= hour:
+                return limit
+        elif self.time_of(limit - 1) is not None and self._times[self._head + limit - 1] <= hour:
             return limit
         n = int(np.searchsorted(self._times, hour, side="right")) - self._head
         return max(0, min(n, limit))
 
     def take(self, count: int, now: float) -> Batch:
         """Remove the `count` oldest lots; their wait is now minus release."""
-        t = self._times[self._head : self._head + count].copy()
-        self._head += count
-        if self._head > 4096 and self._head > len(self._times) // 2:
+        head = self._head
+        t = self._times[head : head + count].copy()
+        self._head = head = head + count
+        if head > 4096 and head > len(self._times) // 2:
             self._times, self._head = self._times[self._head :].copy(), 0
         return Batch(t, now - t)
 

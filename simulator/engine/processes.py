@@ -1,57 +1,28 @@
-"""SimPy processes: demand release and train formation, ships, train journeys, year-end tallies.
+"""Train formation (at origins, from pools, held trains), train journeys, pools of lots.
 
-A train is a process; its lots are arrays that move with it. Formation times come from numpy on
-the lot arrays (one event per train), sections cost one timeout per train (headway gates), and
-handling costs a timeout at nodes that have slots (and a request event only when it must wait,
-or when other events are due at the same instant).
+A train's lots are arrays that move with it. Formation and journeys are light processes (see
+stepping.py): they yield the hour they wake at, or the SimPy event they wait for. Formation
+times come from numpy on the lot arrays (one wake-up per train), sections cost one wake-up per
+train (headway gates), and node handling one (booked on arrival).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
 
-import simpy
+from simpy.events import URGENT
 
 from simulator.engine.delivery import deliver
 from simulator.engine.demand import lot_times
 from simulator.engine.dispatch import Holding, dispatch, new_holding, reached
+from simulator.engine.forming import Proc, acquire_yard, capacity_in_lots, train_size
 from simulator.engine.legs import route_legs
 from simulator.engine.lots import Batch, DemandQueue
 from simulator.engine.routing import Chooser, RoutePlan, onward_chooser
 from simulator.engine.rows import ROW_BLOCK
-from simulator.engine.stepping import Light, run_now, start
+from simulator.engine.stepping import FirstOf, Light, run_now, start
 from simulator.engine.world import FlowState, Pool, Train, World
 from simulator.scenario.model import TrainType
-
-Proc = Generator[simpy.Event, object, None]
-
-
-def others_due_now(env: simpy.Environment) -> bool:
-    """True if another event is due at this instant.
-
-    A zero-hour timeout is skipped only when none is: the process would be the next to run
-    anyway, so the order of everything (and every record) stays as with the timeout.
-    """
-    return env.peek() <= env.now
-
-
-def capacity_in_lots(flow: FlowState, cargo_size: float | None) -> int:
-    """Whole lots that fill one train of the given size (at least one)."""
-    return max(1, int(math.floor((cargo_size or 0) / flow.flow.lot_size + 1e-9)))
-
-
-def train_size(ttype: TrainType) -> float | None:
-    """A train type's size in its flow unit (TEU or tonnes)."""
-    return ttype.teu_per_train if ttype.cargo == "container" else ttype.tonnes_per_train
-
-
-def acquire_yard(w: World, node: str, came_from: str | None) -> Proc:
-    """Wait for room in the yard a train is heading to; returns the yard (or None)."""
-    yard = w.yard(node, came_from)
-    if yard is not None and (others_due_now(w.env) or not yard.take_free()):
-        yield yard.request()
-    return yard
 
 
 def origin_formation(
@@ -61,13 +32,14 @@ def origin_formation(
     end_h: float,
     route: tuple[str, ...],
     chooser: Chooser | None = None,
-) -> Proc:
+) -> Light:
     """Form trains of a flow at its origin from lots released in [start_h, end_h).
 
     With a chooser, each train takes the route it picks, and waits here (its lots still in the
-    origin queue) while dispatch control holds it.
+    origin queue) while dispatch control holds it. A light process (see stepping.py).
     """
     env = w.env
+    events = env._queue  # others_due_now, inline: this runs for every train
     ttype = w.train_type(fs.flow.cargo, route[0], route[1])
     cap = capacity_in_lots(fs, train_size(ttype))
     queue = DemandQueue(
@@ -82,17 +54,27 @@ def origin_formation(
     fs.queues.append(queue)
     horizon = w.calendar.horizon_hours
     holding = new_holding(w, fs, train_size(ttype))
+    yards: dict[str, object] = {}  # the origin yard of each route, once looked up (w.yard)
+    pending = None  # the journey of the train just formed, started with the next wake-up
     while True:
         oldest = queue.time_of(0)
         if oldest is None:
-            return
-        filled = queue.time_of(cap - 1)
-        depart = min(filled if filled is not None else math.inf, oldest + ttype.max_wait_hours)
+            break
+        filled = oldest if cap == 1 else queue.time_of(cap - 1)
+        depart = oldest + ttype.max_wait_hours  # min(filled, that), without the call
+        if filled is not None and filled <= depart:
+            depart = filled
         if depart >= horizon:
-            return
-        hold = max(0.0, depart - env.now)
-        if hold > 0 or others_due_now(env):
-            yield env.timeout(hold)
+            break
+        now = env._now
+        hold = depart - now
+        hold = hold if hold > 0.0 else 0.0  # max(0.0, depart - now), without the call
+        if pending is not None:  # as if started when formed: it runs before this wakes again
+            yield (now + hold, pending)
+            pending = None
+        elif hold > 0 or (events and events[0][0] <= now):
+            yield now + hold  # as env.timeout(hold) would wake it
+        now = env._now
         plan, booked = None, False
         if chooser is not None:
             picked = yield from dispatch(w, chooser, holding, oldest)
@@ -101,24 +83,38 @@ def origin_formation(
             plan, booked, wait = picked
             route = plan.nodes
             ttype = w.train_type(fs.flow.cargo, route[0], route[1])
+            now = env._now
             if wait > 0:
-                batch = queue.take(queue.released_by(env.now, cap), env.now)
+                batch = queue.take(queue.released_by(now, cap), now)
                 yield from hold_train(
                     w, fs, ttype, batch, route, plan, wait, True, holding, chooser
                 )
                 continue
-        yard = yield from acquire_yard(w, route[0], None)
-        count = queue.released_by(env.now, cap)
-        train = w.new_train(fs, ttype, queue.take(count, env.now), route, 0)
-        if plan is not None:
-            chooser.send(train, plan, env.now, booked)
-        start_journey(w, train, yard, handle_first=True)
-        if plan is not None and plan.capped:
+        first = route[0]
+        yard = yards[first] if first in yards else yards.setdefault(first, w.yard(first, None))
+        if yard is not None and ((events and events[0][0] <= now) or not yard.take_free()):
+            yield yard.request()
+            now = env._now
+        train = w.new_train(fs, ttype, queue.take(queue.released_by(now, cap), now), route, 0)
+        if plan is None:
+            if events and events[0][0] <= now and events[0][1] == URGENT:
+                start(env, journey(w, train, yard, True))  # others start first: queue it
+            else:
+                pending = journey(w, train, yard, True)
+            continue
+        chooser.send(train, plan, now, booked)
+        start(env, journey(w, train, yard, True))
+        if plan.capped:
             yield from hold_place(w, train, plan, holding, chooser)
+    if pending is not None:
+        run_now(env, pending)
 
 
-def pool_formation(w: World, pool: Pool) -> Proc:
-    """Form trains from a pool whose lots arrive with events (transshipment, ships)."""
+def pool_formation(w: World, pool: Pool) -> Light:
+    """Form trains from a pool whose lots arrive with events (transshipment, ships).
+
+    A light process (see stepping.py) waiting on events: lots added, or its oldest lot's wait.
+    """
     env = w.env
     cap = capacity_in_lots(pool.flow, train_size(pool.train_type))
     buffer = pool.buffer
@@ -131,7 +127,7 @@ def pool_formation(w: World, pool: Pool) -> Proc:
         deadline = buffer.oldest_ready() + pool.train_type.max_wait_hours
         if len(buffer) < cap and env.now < deadline:
             pool.added = env.event()
-            yield env.any_of([pool.added, env.timeout(deadline - env.now)])
+            yield FirstOf(pool.added, env.timeout(deadline - env.now))
             continue
         route, ttype, plan, booked = pool.route, pool.train_type, None, False
         if pool.chooser is not None:
@@ -187,13 +183,13 @@ def hold_train(
     batch.wait_h += wait_h
     train = w.new_train(fs, ttype, batch, route, 0)
     holding.last_h = w.env.now + wait_h
-    w.env.process(held_departure(w, train, wait_h, handle_first))
+    start(w.env, held_departure(w, train, wait_h, handle_first))
     yield from hold_place(w, train, plan, holding, chooser)
 
 
-def held_departure(w: World, train: Train, wait_h: float, handle_first: bool) -> Proc:
-    """A held train leaves when its turn comes."""
-    yield w.env.timeout(wait_h)
+def held_departure(w: World, train: Train, wait_h: float, handle_first: bool) -> Light:
+    """A held train leaves when its turn comes (a light process)."""
+    yield w.env._now + wait_h  # as env.timeout(wait_h) would wake it
     yard = yield from acquire_yard(w, train.route[0], None)
     train.counted = True  # booked when it was held
     continue_journey(w, train, yard, handle_first)
@@ -210,7 +206,7 @@ def add_to_pool(
         pool = Pool(fs, node, route, ttype, handle_first)
         pool.chooser = onward_chooser(w, fs, route, handle_first)
         w.pools[key] = pool
-        w.env.process(pool_formation(w, pool))
+        start(w.env, pool_formation(w, pool))
     pool.buffer.add(batch, w.env.now)
     if pool.added is not None and not pool.added.triggered:
         pool.added.succeed()
@@ -229,8 +225,9 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
     legs = route_legs(w, train.route)
     cargo = 0 if train.flow.flow.cargo == "container" else 1
     # its visits' rows, appended here rather than through visit_log: one call less per visit
-    rows, visits = w.visits.rows, w.visits
+    rows, visits, pack = w.visits.rows, w.visits, w.visits.pack
     number, teu, tonnes = train.number, train.teu, train.tonnes
+    inf, block = math.inf, ROW_BLOCK
     i = train.position
     at_node = handle_first
     while True:
@@ -243,31 +240,31 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
             arrive = env._now
             gate = leg.exchange
             if gate is not None:
+                ex = node.exchange_resource
                 entry, gap = gate.admit(arrive, leg.exchange_direction, train.counted)
-                train.at = (node.exchange_resource, prev, nxt, arrive, entry, gap, False)
-                if entry == math.inf:
+                train.at = (ex, prev, nxt, arrive, entry, gap, False)
+                if entry == inf:
                     yield env.event()  # closed for good: the train waits past the horizon
                 now = env._now
                 if entry > now or (queue and queue[0][0] <= now):
                     yield now + (entry - now)
                 rows.append(
-                    (node.exchange_resource, prev, nxt, number, cargo, arrive, entry, entry, gap)
-                    + (teu, tonnes, True)
+                    pack(ex, prev, nxt, number, cargo, arrive, entry, entry, gap, teu, tonnes, True)
                 )
-                if len(rows) >= ROW_BLOCK:
+                if len(rows) >= block:
                     visits.flush()
                 arrive = env._now  # the node's own queue starts past the exchange
             start = end = env._now
-            busy = 0.0
+            busy, res = 0.0, node.resource
             slots = node.slots
             if slots is not None:  # FIFO: its start is known now, and no request event
                 start = slots.start_hour(arrive)
                 busy = node.bulk_handling() if cargo else node.handling()
                 end = start + busy
-                train.at = (node.resource, prev, nxt, arrive, start, busy, True)
+                train.at = (res, prev, nxt, arrive, start, busy, True)
                 if start > arrive:
                     slots.book(start, end, train.counted)
-                    yield end if end < math.inf else env.event()  # inf: closed for good
+                    yield end if end < inf else env.event()  # inf: closed for good
                 elif queue and queue[0][0] <= arrive:
                     # a server at once, but it goes on after the events due now, as a granted
                     # request would; only then is it struck off the trains bound here
@@ -283,10 +280,9 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 slots.release()
                 end = env._now
             rows.append(
-                (node.resource, prev, nxt, number, cargo, arrive, start, end, busy)
-                + (teu, tonnes, True)
+                pack(res, prev, nxt, number, cargo, arrive, start, end, busy, teu, tonnes, True)
             )
-            if len(rows) >= ROW_BLOCK:
+            if len(rows) >= block:
                 visits.flush()
             if leg.next_name is None:
                 deliver(w, train)
@@ -310,14 +306,14 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
         arrive = env._now  # its wait at the section includes waiting for room in b's yard
         next_yard = None
         if leg.next_has_yard:
-            train.at = (sec.resource, ia, ib, arrive, math.inf, 0.0, False)
+            train.at = (sec.resource, ia, ib, arrive, inf, 0.0, False)
             next_yard = w.yard(leg.next_name, leg.name)
             if (queue and queue[0][0] <= arrive) or not next_yard.take_free():
                 yield next_yard.request()
         ready = env._now
         entry, gap = sec.gate.admit(ready, leg.direction, train.counted)
         train.at = (sec.resource, ia, ib, arrive, entry, gap, False)
-        if entry == math.inf:
+        if entry == inf:
             yield env.event()  # the line never reopens: the train waits past the horizon
         if entry > ready or (queue and queue[0][0] <= ready):
             yield ready + (entry - ready)
@@ -325,14 +321,16 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
             yard.release()
         running = leg.running_h
         if running is None:
-            running = sec.section.length_km / sec.capacity.km_per_hour.at(entry)
+            running = sec.section.length_km / sec.speed_at(entry)
         if sec.noise is not None:
             running *= sec.noise()
         yield env._now + running
         rows.append(
-            (sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True)
+            pack(
+                sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True
+            )
         )
-        if len(rows) >= ROW_BLOCK:
+        if len(rows) >= block:
             visits.flush()
         yard = next_yard
         i += 1

@@ -78,18 +78,22 @@ def mean_of(dist: Distribution) -> float:
 
 
 class Sampler:
-    """Serves single draws of one distribution from one stream, drawn in blocks for speed."""
+    """Serves single draws of one distribution from one stream, drawn in blocks for speed.
+
+    A block is kept as a list of Python floats: the same values, and cheaper to serve one by one
+    than numpy scalars.
+    """
 
     def __init__(self, dist: Distribution, rng: np.random.Generator) -> None:
         self._dist = dist
         self._rng = rng
-        self._buf = np.empty(0)
+        self._buf: list[float] = []
         self._i = 0
 
     def __call__(self) -> float:
-        if self._i >= len(self._buf):
-            self._buf = draw(self._dist, self._rng, BLOCK)
-            self._i = 0
-        value = self._buf[self._i]
-        self._i += 1
-        return float(value)
+        i = self._i
+        if i >= len(self._buf):
+            self._buf = np.asarray(draw(self._dist, self._rng, BLOCK), dtype=float).tolist()
+            i = 0
+        self._i = i + 1
+        return self._buf[i]

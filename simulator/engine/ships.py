@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engine.demand import lot_times
+from simulator.engine.forming import Proc, others_due_now
 from simulator.engine.lots import Batch
-from simulator.engine.processes import Proc, add_to_pool, others_due_now
+from simulator.engine.processes import add_to_pool
 from simulator.engine.rows import visit_log
 from simulator.engine.world import FlowState, World
 

@@ -28,7 +28,7 @@ from simulator.engine.randomness import Sampler, stream
 from simulator.engine.routing import epoch_chooser, setup_choosers
 from simulator.engine.rows import LotRows, RowBuffer
 from simulator.engine.ships import ship_arrivals
-from simulator.engine.stepping import run_until
+from simulator.engine.stepping import run_until, start
 from simulator.engine.timeline import StepFunction
 from simulator.engine.world import FlowState, NodeState, SectionState, World
 from simulator.errors import ConservationError
@@ -144,10 +144,10 @@ def start_processes(w: World) -> None:
             continue
         if fs.chooser is not None:  # least time: one formation process over every route
             lo, hi = fs.epochs[0][0], w.calendar.horizon_hours
-            w.env.process(origin_formation(w, fs, lo, hi, fs.chooser.plans[0].nodes, fs.chooser))
+            start(w.env, origin_formation(w, fs, lo, hi, fs.chooser.plans[0].nodes, fs.chooser))
             continue
         for lo, hi, route in fs.epochs:
-            w.env.process(origin_formation(w, fs, lo, hi, route, epoch_chooser(w, fs, route)))
+            start(w.env, origin_formation(w, fs, lo, hi, route, epoch_chooser(w, fs, route)))
     w.env.process(year_end_tally(w))
 
 

@@ -1,12 +1,14 @@
-"""The event loop, and trains as light processes: generators stepped straight from its queue.
+"""The event loop, and light processes (train formation and journeys): generators stepped
+straight from its queue.
 
 A `simpy.Process` costs an event to start, one to end, a Timeout object per wait and a general
 resume on each; a train's journey needs none of that. A journey yields the hour at which it
 wakes next (one queue entry, placed as `env.timeout` would place it: that hour, normal
 priority, the next event id) or a SimPy event to wait for (a slot request). It starts with an
-urgent entry at the current instant, as a process does. Nothing waits for a train to end, so
+urgent entry at the current instant, as a process does. Nothing waits for a light process to end, so
 it ends without an event. Every entry has the time, priority and event id a SimPy event would
-have had, so the order of everything is as with SimPy processes.
+have had, so the order of everything is as with SimPy processes. The loop steps a light
+process's wake-up itself, without the callback an event needs.
 
 Reads SimPy's queue, clock and event counter (`_queue`, `_now`, `_eid`), unchanged since SimPy 4.
 """
@@ -23,8 +25,9 @@ from simpy.events import NORMAL, URGENT
 
 CHUNK_HOURS = 24.0 * 30
 
-Light = Generator["float | simpy.Event", None, None]
-"""A light process: yields the hour to wake at, or a SimPy event to wait for."""
+Light = Generator["float | simpy.Event | tuple[float, Light]", None, None]
+"""A light process: yields the hour to wake at, a SimPy event to wait for, or (hour, process):
+wake at that hour, and start that new light process right after (see `wait`)."""
 
 
 class Runner:
@@ -32,10 +35,10 @@ class Runner:
 
     __slots__ = ("callbacks", "_ok", "_value", "send", "queue", "eid")
 
-    def __init__(self, env: simpy.Environment, gen: Light) -> None:
+    def __init__(self, queue: list, eid: Iterator[int], gen: Light) -> None:
         self.send = gen.send
-        self.queue = env._queue
-        self.eid = env._eid
+        self.queue = queue  # SimPy's event queue and event id counter
+        self.eid = eid
         self.callbacks: tuple | None = None
         self._ok = True  # read by the event loop: a wake-up never fails
         self._value = None
@@ -51,28 +54,89 @@ def step(runner: Runner) -> None:
         target = runner.send(None)
     except StopIteration:
         return
-    if target.__class__ is not float:
-        if isinstance(target, simpy.Event):
+    if target.__class__ is float:
+        runner.callbacks = _STEP
+        heappush(runner.queue, (target, NORMAL, next(runner.eid), runner))
+    else:
+        wait(runner, target)
+
+
+def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> None:
+    """Queue the wake-up of a process that yielded something other than a Python float: a
+    numpy or integer hour, an event (one already processed resumes it at once, as SimPy's
+    Process does), or (hour, new process).
+
+    (hour, new process) is what `start(new)` and then yielding the hour would do, without the
+    new process's urgent entry: that entry would be the very next one processed (nothing else
+    can be due before an urgent entry at this instant), so the new process runs its first step
+    at once, after this process's wake-up is queued, with the same event ids for everything.
+    """
+    if target.__class__ is tuple:
+        hour, then = target
+        runner.callbacks = _STEP
+        heappush(runner.queue, (float(hour), NORMAL, next(runner.eid), runner))
+        step(Runner(runner.queue, runner.eid, then))
+        return
+    if target.__class__ is FirstOf:
+        target.wake(runner)
+        return
+    while isinstance(target, simpy.Event):
+        if target.callbacks is not None:
             target.callbacks.append(runner.on_event)
             return
-        target = float(target)  # a numpy float hour: the same value
+        try:  # processed already: go on at once
+            target = runner.send(None)
+        except StopIteration:
+            return
+        if target.__class__ is tuple:
+            wait(runner, target)
+            return
     runner.callbacks = _STEP
-    heappush(runner.queue, (target, NORMAL, next(runner.eid), runner))
+    heappush(runner.queue, (float(target), NORMAL, next(runner.eid), runner))
 
 
 _STEP = (step,)
 
 
+class FirstOf:
+    """Wait for the first of some pending events: what yielding `env.any_of(events)` does, for
+    a light process, without the condition's objects.
+
+    The condition would be queued (this instant, normal priority, the next event id) when the
+    first of its events is processed, and resume the process when it is itself processed; the
+    process's wake-up is queued at that same moment with the same time, priority and id. The
+    events left over fire later into nothing, as the condition's do.
+    """
+
+    __slots__ = ("events", "runner")
+
+    def __init__(self, *events: simpy.Event) -> None:
+        self.events = events  # each pending: neither processed nor due yet
+        self.runner: Runner | None = None
+
+    def wake(self, runner: Runner) -> None:
+        """Wake `runner` when the first of the events is processed."""
+        self.runner = runner
+        for event in self.events:
+            event.callbacks.append(self._fire)
+
+    def _fire(self, event: simpy.Event) -> None:
+        runner, self.runner = self.runner, None
+        if runner is not None:  # the first to fire: queue the wake-up, as the condition's own
+            runner.callbacks = _STEP
+            heappush(runner.queue, (event.env._now, NORMAL, next(runner.eid), runner))
+
+
 def start(env: simpy.Environment, gen: Light) -> None:
     """Start a light process at this instant, where `env.process` would start it."""
-    runner = Runner(env, gen)
+    runner = Runner(env._queue, env._eid, gen)
     runner.callbacks = _STEP
     heappush(runner.queue, (env._now, URGENT, next(runner.eid), runner))
 
 
 def run_now(env: simpy.Environment, gen: Light) -> None:
     """Continue a light process at once, as `yield from` inside a running process would."""
-    step(Runner(env, gen))
+    step(Runner(env._queue, env._eid, gen))
 
 
 @contextmanager
@@ -110,17 +174,31 @@ def run_until(
     events = 0
     t = 0.0
     queue = env._queue  # SimPy's own step, inline: this loop runs for every event
+    eid = env._eid
     with collector_paused():
         while t < horizon:
             t = min(horizon, t + CHUNK_HOURS)
             while queue and queue[0][0] < t:
                 env._now, _, _, event = heappop(queue)
+                events += 1
+                if event.__class__ is Runner:  # a light process's wake-up: `step`, inline
+                    try:
+                        target = event.send(None)
+                    except StopIteration:
+                        continue
+                    if target.__class__ is float:
+                        heappush(queue, (target, NORMAL, next(eid), event))
+                    elif target.__class__ is tuple:  # (hour, new process): see `wait`
+                        heappush(queue, (float(target[0]), NORMAL, next(eid), event))
+                        step(Runner(queue, eid, target[1]))
+                    else:
+                        wait(event, target)
+                    continue
                 callbacks, event.callbacks = event.callbacks, None
                 for callback in callbacks:
                     callback(event)
                 if not event._ok and not hasattr(event, "_defused"):
                     raise_failure(event)
-                events += 1
             if each_chunk is not None:
                 each_chunk(t)
             if progress is not None:

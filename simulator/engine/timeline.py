@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 
 
@@ -39,3 +40,28 @@ class StepFunction:
         """Pointwise product of two step functions (capacity times a disruption factor)."""
         keys = sorted(set(self.hours) | set(other.hours))
         return StepFunction(tuple(keys), tuple(self.at(k) * other.at(k) for k in keys))
+
+
+class Cursor:
+    """Reads one step function at hours that mostly fall in the step read last (hours that
+    follow the clock): the values of `StepFunction.at`, without a search each time."""
+
+    __slots__ = ("_hours", "_values", "_lo", "_hi", "_value")
+
+    def __init__(self, steps: StepFunction) -> None:
+        self._hours = steps.hours
+        self._values = steps.values
+        self._lo, self._hi, self._value = math.inf, -math.inf, steps.values[0]  # none read yet
+
+    def at(self, hour: float) -> float:
+        """Value in force at `hour`, as `StepFunction.at` gives it."""
+        if self._lo <= hour < self._hi:
+            return self._value
+        hours = self._hours
+        i = bisect.bisect_right(hours, hour) - 1
+        if i < 0:
+            i = 0
+        self._lo = hours[i] if i > 0 else -math.inf  # at() gives values[0] below hours[0] too
+        self._hi = hours[i + 1] if i + 1 < len(hours) else math.inf
+        self._value = self._values[i]
+        return self._value

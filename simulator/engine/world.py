@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from simulator.engine.facilities import FifoSlots, Gate, Slots
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
 from simulator.engine.randomness import Sampler
 from simulator.engine.rows import LotRows, RowBuffer
+from simulator.engine.timeline import Cursor
 from simulator.records.sink import OPEN_END_H, RecordSink
 from simulator.scenario.calendar import Calendar
 from simulator.scenario.model import Flow, Node, Scenario, Section, TrainType
@@ -69,8 +71,9 @@ class Train:
     at: tuple[int, int, int, float, float, float, bool] | None = None
 
     def __post_init__(self) -> None:
-        self.teu = len(self.lots) * self.flow.teu_per_lot
-        self.tonnes = len(self.lots) * self.flow.tonnes_per_lot
+        n, flow = len(self.lots.released_h), self.flow
+        self.teu = n * flow.teu_per_lot
+        self.tonnes = n * flow.tonnes_per_lot
 
 
 @dataclass
@@ -83,10 +86,12 @@ class SectionState:
     resource: int
     noise: Sampler | None
     fixed_kmh: float | None = field(init=False)  # the speed when it never changes
+    speed_at: Callable[[float], float] = field(init=False)  # capacity.km_per_hour.at, cheaper
 
     def __post_init__(self) -> None:
         speed = self.capacity.km_per_hour
         self.fixed_kmh = speed.values[0] if len(speed.hours) == 1 else None
+        self.speed_at = Cursor(speed).at
 
 
 @dataclass
@@ -251,8 +256,20 @@ class World:
             busy = min(busy, max(0.0, horizon_h - start))
             cargo = 0 if train.flow.flow.cargo == "container" else 1
             self.visits.rows.append(
-                (resource, prev, nxt, train.number, cargo, arrive, start, horizon_h, busy)
-                + (train.teu, train.tonnes, False)
+                self.visits.pack(
+                    resource,
+                    prev,
+                    nxt,
+                    train.number,
+                    cargo,
+                    arrive,
+                    start,
+                    horizon_h,
+                    busy,
+                    train.teu,
+                    train.tonnes,
+                    False,
+                )
             )
 
     @functools.cached_property

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.engine.simulation import ProgressFn, simulate
+from simulator.experiment.allocator import return_large_blocks
 from simulator.experiment.outcomes import (
     ReplicationOutcome,
     outcome,
@@ -111,6 +112,7 @@ def tabulate(
     handed to `writer` as they are made, so its memory does not grow with the horizon. Without
     a writer, kept records are held whole and the tables built from them.
     """
+    return_large_blocks()  # a long run's memory follows what it holds (see allocator.py)
     if replication in keep and writer is None:
         run_result = simulate(scenario, replication, progress)
         return outcome(run_result, scenario.horizon_years, keep_records=True)

@@ -162,10 +162,12 @@ class Columns:
         n = len(next(iter(values.values())))
         need = self.size + n
         cap = len(next(iter(self.data.values())))
-        if need > cap:
-            new_cap = max(need, 2 * cap)
+        if need > cap:  # grow by doubling; only the rows held are copied (np.resize would
+            new_cap = max(need, 2 * cap)  # also fill the new room, touching all its memory)
             for k, arr in self.data.items():
-                self.data[k] = np.resize(arr, new_cap)
+                grown = np.empty(new_cap, dtype=arr.dtype)
+                grown[: self.size] = arr[: self.size]
+                self.data[k] = grown
         for k, v in values.items():
             self.data[k][self.size : need] = v
         self.size = need
