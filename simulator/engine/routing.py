@@ -144,11 +144,15 @@ class Chooser:
     plans: list[RoutePlan]
     least_time: bool
     sent: int = 0
+    has_open: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         # cheapest first, so the others can stop pricing as soon as they cannot win
         if self.least_time:
             self.plans.sort(key=lambda p: p.total_h + p.bias_hours)
+        # some route has no dispatch cap and may take the trains a full capped crossing holds
+        capped = [p.capped for p in self.plans]
+        self.has_open = any(capped) and not all(capped)
 
     def pick(
         self, now: float, earliest_h: float = 0.0, waited_h: float | None = None
@@ -201,11 +205,6 @@ class Chooser:
                 if hours < best_h and hours <= limit:
                     best, best_h = plan, hours
         return best, (0.0 if best is not None else math.inf)
-
-    @property
-    def has_open(self) -> bool:
-        """True if some route has no dispatch cap (it may take trains a full crossing holds)."""
-        return any(not p.capped for p in self.plans) and any(p.capped for p in self.plans)
 
     def _contract(self, now: float) -> RoutePlan | None:
         """The plan most behind its contract share, if any is behind."""
