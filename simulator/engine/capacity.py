@@ -33,9 +33,9 @@ class NodeCapacity:
 
     slots: StepFunction | None  # already multiplied by disruption factors; 0 = closed
     exchange_per_day: StepFunction | None  # idem, trains heading to the first gauge's side
+    yard_trains: StepFunction | None
+    opens_hour: float
     exchange_back_per_day: StepFunction | None = None  # heading to the second's (if it differs)
-    yard_trains: StepFunction | None = None
-    opens_hour: float = 0.0
 
 
 def _stepped(base: float, changes: list[tuple[float, float]]) -> StepFunction:
