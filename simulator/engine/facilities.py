@@ -23,6 +23,8 @@ from simulator.engine.timeline import Cursor, StepFunction
 class Gate:
     """Admits trains one headway apart per direction; on one track both directions share it.
 
+    Sections with one track on some date use `SingleTrack` (sides take turns) unless paired.
+
     entry = max(arrival, next free entry), pushed past closures: the FIFO queue of a railway
     section or a border exchange without a process or event per waiting train.
     """
@@ -45,6 +47,7 @@ class Gate:
             rate = trains_per_day.values[0]
             self.fixed_gap = 24.0 / (2 * rate if self._always_shared else rate)
         self.always_shared = self._always_shared
+        self.takes_turns = False  # see SingleTrack
 
     def is_shared(self, hour: float) -> bool:
         """True where both directions use one track at this hour."""

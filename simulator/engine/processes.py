@@ -311,12 +311,23 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
             if (queue and queue[0][0] <= arrive) or not next_yard.take_free():
                 yield next_yard.request()
         ready = env._now
-        entry, gap = sec.gate.admit(ready, leg.direction, train.counted)
-        train.at = (sec.resource, ia, ib, arrive, entry, gap, False)
-        if entry == inf:
-            yield env.event()  # the line never reopens: the train waits past the horizon
-        if entry > ready or (queue and queue[0][0] <= ready):
-            yield ready + (entry - ready)
+        gate = sec.gate
+        if gate.fixed_gap is None and gate.takes_turns:  # one track: sides take turns
+            entry, gap = gate.arrive(ready, leg.direction, train.counted)
+            if entry is None:  # its turn is decided when the track frees: wait parked
+                train.at = (sec.resource, ia, ib, arrive, inf, 0.0, False)
+                ticket = gate.park(leg.direction)
+                yield ticket
+                entry, gap = env._now, ticket.value
+            elif queue and queue[0][0] <= ready:
+                yield ready
+        else:
+            entry, gap = gate.admit(ready, leg.direction, train.counted)
+            train.at = (sec.resource, ia, ib, arrive, entry, gap, False)
+            if entry == inf:
+                yield env.event()  # the line never reopens: the train waits past the horizon
+            if entry > ready or (queue and queue[0][0] <= ready):
+                yield ready + (entry - ready)
         if yard is not None:
             yard.release()
         running = leg.running_h

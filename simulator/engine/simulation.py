@@ -28,6 +28,7 @@ from simulator.engine.randomness import Sampler, stream
 from simulator.engine.routing import epoch_chooser, setup_choosers
 from simulator.engine.rows import LotRows, RowBuffer
 from simulator.engine.ships import ship_arrivals
+from simulator.engine.single_track import section_gate
 from simulator.engine.stepping import run_until, start
 from simulator.engine.timeline import StepFunction
 from simulator.engine.world import FlowState, NodeState, SectionState, World
@@ -99,7 +100,7 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
         sections[frozenset((sec.from_, sec.to))] = SectionState(
             sec,
             cap,
-            Gate(cap.trains_per_day, None if sec.paired else cap.tracks),
+            section_gate(env, cap, sec.paired),
             add(sec.key, "section"),
             noise,
         )

@@ -77,7 +77,7 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
         heappush(runner.queue, (float(hour), NORMAL, next(runner.eid), runner))
         step(Runner(runner.queue, runner.eid, then))
         return
-    if target.__class__ is FirstOf:
+    if target.__class__ is FirstOf or target.__class__ is Parked:
         target.wake(runner)
         return
     while isinstance(target, simpy.Event):
@@ -125,6 +125,25 @@ class FirstOf:
         if runner is not None:  # the first to fire: queue the wake-up, as the condition's own
             runner.callbacks = _STEP
             heappush(runner.queue, (event.env._now, NORMAL, next(runner.eid), runner))
+
+
+class Parked:
+    """A light process parked until its owner resumes it: a queue that decides who goes next
+    only when its turn comes (a single track). No event; `value` is left for the process."""
+
+    __slots__ = ("runner", "value")
+
+    def __init__(self) -> None:
+        self.runner: Runner | None = None
+        self.value: float = 0.0
+
+    def wake(self, runner: Runner) -> None:
+        """Hold `runner` until `resume`."""
+        self.runner = runner
+
+    def resume(self) -> None:
+        """Go on with the parked process at once, at the current instant."""
+        step(self.runner)
 
 
 def start(env: simpy.Environment, gen: Light) -> None:

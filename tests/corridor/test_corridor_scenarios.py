@@ -180,16 +180,17 @@ def dostyk_tonnes(howto, name: str, year: int) -> float:
     return row["tonnes"]
 
 
-def test_without_upgrades_dostyks_exchange_fills_before_its_single_track(howto):
+def test_without_upgrades_dostyks_exchange_and_single_track_fill_together(howto):
     exchange = limit(howto, "baseline-2022", DOSTYK_EXCHANGE, 2023)
     track = limit(howto, "baseline-2022", SINGLE_TRACK, 2023)
-    assert exchange["utilisation"] > 0.99  # its busier direction (out of China) is full
-    # dispatch control holds the queue to about a day of exchanges (14 trains, 24 h) ...
-    assert 6 < exchange["wait_mean_h"] < 36  # seen 13 h
-    # the track behind it waits less: seen 9.3 h against 13.1 h (5.8 h before Altynkol's
-    # limit into China was set apart, which sends more Kazakh trains to Dostyk)
-    assert track["wait_mean_h"] < 0.85 * exchange["wait_mean_h"]
-    assert exchange["utilisation"] > track["utilisation"]
+    # the exchange's busier direction (out of China) is nearly full (seen 0.98) ...
+    assert exchange["utilisation"] > 0.95
+    # ... and so is the single track behind it: in turns with the trains into China it passes
+    # 12 a day each way when both wait, fewer than the exchange's 14 (seen 1.00)
+    assert track["utilisation"] > 0.95
+    # dispatch control holds each queue to about a day of exchanges (14 trains, 24 h)
+    assert 6 < exchange["wait_mean_h"] < 36  # seen 9.8 h
+    assert 6 < track["wait_mean_h"] < 36  # seen 12.2 h
     # ... and the rest waits at the origins, as backlog
     backlog = howto[1].reports["baseline-2022"].flows.where(year=2023).column("backlog_tonnes")
     assert sum(backlog) > 2e6

@@ -1,0 +1,190 @@
+"""A single-track section: both directions share one gate, and take turns when both wait.
+
+Trains enter one headway apart, as at a `Gate`. When trains wait on both sides, the next
+entry goes to the side opposite the last one (a meet at a passing loop), so a busy direction
+may use every path the other leaves idle but never holds it below half of them. First come,
+first served would give each side a share in proportion to the trains it sends, and let one
+flooded direction shut the other out. Where the section has two tracks (on some dates), each
+direction has its own gate, as at a `Gate`.
+
+A train that can enter at once does so with no event; one that must wait is parked and woken
+by the section's dispatcher when its turn comes (one queue entry per waiting train).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Iterator
+
+import simpy
+
+from simulator.engine.capacity import SectionCapacity
+from simulator.engine.facilities import Gate
+from simulator.engine.stepping import Parked, start
+from simulator.engine.timeline import Cursor, StepFunction
+
+RECENT_H = 168.0  # a side's arrival rate is read over the last week (route choice)
+
+
+class SingleTrack:
+    """Entry to a section with one track on some dates: headways, turns, closures."""
+
+    fixed_gap = None  # route choice prices it through `expected_wait`
+    takes_turns = True
+
+    def __init__(
+        self, env: simpy.Environment, trains_per_day: StepFunction, tracks: StepFunction
+    ) -> None:
+        self.env = env
+        self._rate = trains_per_day
+        self._tracks = tracks
+        self._rate_at = Cursor(trains_per_day).at
+        self._tracks_at = Cursor(tracks).at
+        self._free = {1: 0.0, -1: 0.0}  # earliest next entry per direction
+        self._waiting: dict[int, deque[Parked]] = {1: deque(), -1: deque()}
+        self._last = 1  # direction of the last entry
+        self._recent: dict[int, deque[float]] = {1: deque(), -1: deque()}  # arrival hours
+        self._wake_at = math.inf  # when the dispatcher wakes next (inf: none running)
+        self._generation = 0  # a dispatcher stops once a newer one has started
+        # expected arrival hours (sorted) of trains sent towards the gate, not yet arrived
+        self.bound: dict[int, list[float]] = {1: [], -1: []}
+
+    def is_shared(self, hour: float) -> bool:
+        """True where both directions use one track at this hour."""
+        return self._tracks_at(hour) < 2
+
+    def waiting(self, direction: int) -> int:
+        """Trains waiting to enter in one direction now."""
+        return len(self._waiting[direction])
+
+    def _ready(self, direction: int, hour: float) -> float:
+        """Earliest hour >= `hour` at which a train of `direction` may enter (inf: never)."""
+        t, free = hour, self._free
+        while True:
+            if self.is_shared(t):
+                need = free[1] if free[1] > free[-1] else free[-1]
+            else:
+                need = free[direction]
+            if need > t:
+                t = need
+                continue
+            if self._rate_at(t) > 0:
+                return t
+            reopen = self._rate.next_change(t)
+            if reopen is None:
+                return math.inf
+            t = reopen
+
+    def arrive(self, now: float, direction: int, counted: bool) -> tuple[float | None, float]:
+        """Enter now (the hour and the headway it occupies) if the train may, else (None, 0):
+        then `park` it. `counted`: the train was counted as bound here when it was sent."""
+        bound = self.bound[direction]
+        if counted and bound:
+            del bound[0]
+        recent = self._recent[direction]
+        recent.append(now)
+        while recent[0] < now - RECENT_H:
+            recent.popleft()
+        waiting = self._waiting
+        if waiting[direction] or (waiting[-direction] and self.is_shared(now)):
+            return None, 0.0
+        if self._ready(direction, now) != now:
+            return None, 0.0
+        return now, self._enter(direction, now)
+
+    def park(self, direction: int) -> Parked:
+        """Queue the train that `arrive` turned away; it is resumed at its entry hour, with
+        the headway it occupies as the ticket's `value`."""
+        ticket = Parked()
+        self._waiting[direction].append(ticket)
+        due = self._ready(direction, self.env._now)
+        if due < self._wake_at:  # the dispatcher sleeps past this train's earliest turn
+            self._generation += 1
+            self._wake_at = due
+            start(self.env, self._dispatch(self._generation))
+        return ticket
+
+    def _enter(self, direction: int, hour: float) -> float:
+        rate = self._rate_at(hour)
+        if self.is_shared(hour):
+            gap = 24.0 / (2 * rate)
+            self._free[1] = self._free[-1] = hour + gap
+        else:
+            gap = 24.0 / rate
+            self._free[direction] = hour + gap
+        self._last = direction
+        return gap
+
+    def _dispatch(self, generation: int) -> Iterator[float]:
+        """Wake waiting trains at their turns, until none is left waiting (or a dispatcher
+        started later, to wake earlier, takes over)."""
+        waiting = self._waiting
+        while generation == self._generation:
+            now = self.env._now
+            if self.is_shared(now):
+                turn = -self._last if waiting[-self._last] else self._last
+                if waiting[turn] and self._ready(turn, now) == now:
+                    self._wake(turn, now)
+            else:
+                for d in (1, -1):
+                    if waiting[d] and self._ready(d, now) == now:
+                        self._wake(d, now)
+            due = min((self._ready(d, now) for d in (1, -1) if waiting[d]), default=math.inf)
+            self._wake_at = due
+            if due == math.inf:
+                return  # none waiting, or closed for good: they wait past the horizon
+            yield due
+
+    def _wake(self, direction: int, now: float) -> None:
+        ticket = self._waiting[direction].popleft()
+        ticket.value = self._enter(direction, now)
+        ticket.resume()
+
+    def expected_wait(self, now: float, arrival: float, direction: int) -> tuple[float, float]:
+        """Hours a train reaching the gate at `arrival` would wait, and the hours of paths each
+        of its side's trains takes there (more than a headway when the sides take turns).
+
+        Its side's trains waiting or bound there before it go first. On one track the other
+        side's go in turn with them, at most one more than its own: those waiting, and those
+        arriving until its entry (the bound ones, or at the other side's recent rate).
+        """
+        free, bound, waiting = self._free, self.bound, self._waiting
+        own = len(waiting[direction]) + bisect_right(bound[direction], arrival)
+        shared = self.is_shared(now)
+        nxt = (free[1] if free[1] > free[-1] else free[-1]) if shared else free[direction]
+        base = nxt if nxt > now else now
+        rate = self._rate_at(base)
+        gap = 24.0 / (2 * rate if shared else rate) if rate > 0 else 24.0
+        turns = 0  # the other side's entries before its own
+        entry = max(base + own * gap, arrival)
+        if shared:
+            other, seen = bound[-direction], len(waiting[-direction])
+            lately = len(self._recent[-direction]) / RECENT_H
+            for _ in range(4):
+                coming = bisect_right(other, entry)
+                by_rate = lately * (entry - now)
+                more = min(own + 1, seen + (coming if coming > by_rate else int(by_rate)))
+                if more <= turns:
+                    break
+                turns = more
+                entry = max(base + (own + turns) * gap, arrival)
+        while self._rate_at(entry) <= 0:
+            reopen = self._rate.next_change(entry)
+            if reopen is None:
+                return math.inf, gap
+            entry = reopen
+        return entry - arrival, gap * (1.0 + turns / (own + 1))
+
+
+def section_gate(
+    env: simpy.Environment, capacity: SectionCapacity, paired: bool
+) -> Gate | SingleTrack:
+    """The gate of a section: sides take turns where it has one track on any date (unless run
+    to a paired timetable: then each direction has its own paths, like two tracks)."""
+    if paired:
+        return Gate(capacity.trains_per_day, None)
+    if min(capacity.tracks.values) < 2:
+        return SingleTrack(env, capacity.trains_per_day, capacity.tracks)
+    return Gate(capacity.trains_per_day, capacity.tracks)
