@@ -50,10 +50,19 @@ class SingleTrack:
         self._generation = 0  # a dispatcher stops once a newer one has started
         # expected arrival hours (sorted) of trains sent towards the gate, not yet arrived
         self.bound: dict[int, list[float]] = {1: [], -1: []}
+        self._tracks_vary = len(tracks.hours) > 1
+        self._always_shared = not self._tracks_vary and tracks.values[0] < 2
+        # the headway when the track is always single and its rate never changes: the same
+        # rule in a few sums (most single tracks)
+        self._gap: float | None = None
+        if self._always_shared and len(trains_per_day.hours) == 1 and trains_per_day.values[0] > 0:
+            self._gap = 24.0 / (2 * trains_per_day.values[0])
 
     def is_shared(self, hour: float) -> bool:
         """True where both directions use one track at this hour."""
-        return self._tracks_at(hour) < 2
+        if self._tracks_vary:
+            return self._tracks_at(hour) < 2
+        return self._always_shared
 
     def waiting(self, direction: int) -> int:
         """Trains waiting to enter in one direction now."""
@@ -88,6 +97,13 @@ class SingleTrack:
         while recent[0] < now - RECENT_H:
             recent.popleft()
         waiting = self._waiting
+        gap = self._gap
+        if gap is not None:  # one track, one rate: free[1] == free[-1]
+            if waiting[1] or waiting[-1] or now < self._free[1]:
+                return None, 0.0
+            self._free[1] = self._free[-1] = now + gap
+            self._last = direction
+            return now, gap
         if waiting[direction] or (waiting[-direction] and self.is_shared(now)):
             return None, 0.0
         if self._ready(direction, now) != now:
@@ -121,6 +137,21 @@ class SingleTrack:
         """Wake waiting trains at their turns, until none is left waiting (or a dispatcher
         started later, to wake earlier, takes over)."""
         waiting = self._waiting
+        gap, free = self._gap, self._free
+        while gap is not None and generation == self._generation:  # one track, one rate
+            now = self.env._now
+            turn = -self._last if waiting[-self._last] else self._last
+            if waiting[turn] and free[1] <= now:
+                ticket = waiting[turn].popleft()
+                free[1] = free[-1] = now + gap
+                self._last = turn
+                ticket.value = gap
+                ticket.resume()
+            due = (free[1] if free[1] > now else now) if waiting[1] or waiting[-1] else math.inf
+            self._wake_at = due
+            if due == math.inf:
+                return
+            yield due
         while generation == self._generation:
             now = self.env._now
             if self.is_shared(now):
