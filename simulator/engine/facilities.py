@@ -29,6 +29,8 @@ class Gate:
     section or a border exchange without a process or event per waiting train.
     """
 
+    takes_turns = False  # admitted in arrival order (see SingleTrack)
+
     def __init__(self, trains_per_day: StepFunction, tracks: StepFunction | None = None) -> None:
         self._rate = trains_per_day
         self._tracks = tracks  # None: one gate per direction (a border exchange)
@@ -47,7 +49,6 @@ class Gate:
             rate = trains_per_day.values[0]
             self.fixed_gap = 24.0 / (2 * rate if self._always_shared else rate)
         self.always_shared = self._always_shared
-        self.takes_turns = False  # see SingleTrack
 
     def is_shared(self, hour: float) -> bool:
         """True where both directions use one track at this hour."""

@@ -312,7 +312,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 yield next_yard.request()
         ready = env._now
         gate = sec.gate
-        if gate.fixed_gap is None and gate.takes_turns:  # one track: sides take turns
+        if gate.takes_turns:  # one track: sides take turns
             entry, gap = gate.arrive(ready, leg.direction, train.counted)
             if entry is None:  # its turn is decided when the track frees: wait parked
                 train.at = (sec.resource, ia, ib, arrive, inf, 0.0, False)

@@ -39,7 +39,6 @@ class SingleTrack:
     ) -> None:
         self.env = env
         self._rate = trains_per_day
-        self._tracks = tracks
         self._rate_at = Cursor(trains_per_day).at
         self._tracks_at = Cursor(tracks).at
         self._free = {1: 0.0, -1: 0.0}  # earliest next entry per direction
@@ -63,10 +62,6 @@ class SingleTrack:
         if self._tracks_vary:
             return self._tracks_at(hour) < 2
         return self._always_shared
-
-    def waiting(self, direction: int) -> int:
-        """Trains waiting to enter in one direction now."""
-        return len(self._waiting[direction])
 
     def _ready(self, direction: int, hour: float) -> float:
         """Earliest hour >= `hour` at which a train of `direction` may enter (inf: never)."""

@@ -21,6 +21,7 @@ from simulator.engine.facilities import FifoSlots, Gate, Slots
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
 from simulator.engine.randomness import Sampler
 from simulator.engine.rows import LotRows, RowBuffer
+from simulator.engine.single_track import SingleTrack
 from simulator.engine.timeline import Cursor
 from simulator.records.sink import OPEN_END_H, RecordSink
 from simulator.scenario.calendar import Calendar
@@ -82,7 +83,7 @@ class SectionState:
 
     section: Section
     capacity: SectionCapacity
-    gate: Gate
+    gate: Gate | SingleTrack  # SingleTrack where the section has one track on some date
     resource: int
     noise: Sampler | None
     fixed_kmh: float | None = field(init=False)  # the speed when it never changes
