@@ -49,13 +49,23 @@ class SingleTrack:
         self._generation = 0  # a dispatcher stops once a newer one has started
         # expected arrival hours (sorted) of trains sent towards the gate, not yet arrived
         self.bound: dict[int, list[float]] = {1: [], -1: []}
+        self._tracks = tracks
         self._tracks_vary = len(tracks.hours) > 1
         self._always_shared = not self._tracks_vary and tracks.values[0] < 2
-        # the headway when the track is always single and its rate never changes: the same
-        # rule in a few sums (most single tracks)
+        # the rule in a few sums while one track and one rate hold: the headway then (None
+        # where the track is doubled or closed) and the hour the spell ends
         self._gap: float | None = None
-        if self._always_shared and len(trains_per_day.hours) == 1 and trains_per_day.values[0] > 0:
-            self._gap = 24.0 / (2 * trains_per_day.values[0])
+        self._spell_end = -math.inf
+
+    def _spell(self, hour: float) -> None:
+        """Read the spell of unchanged rate and tracks that holds from `hour` (the clock)."""
+        rate, tracks = self._rate, self._tracks
+        i = max(bisect_right(rate.hours, hour) - 1, 0)
+        j = max(bisect_right(tracks.hours, hour) - 1, 0)
+        ends = [h for h in (rate.next_change(hour), tracks.next_change(hour)) if h is not None]
+        self._spell_end = min(ends, default=math.inf)
+        per_day = rate.values[i]
+        self._gap = 24.0 / (2 * per_day) if tracks.values[j] < 2 and per_day > 0 else None
 
     def is_shared(self, hour: float) -> bool:
         """True where both directions use one track at this hour."""
@@ -92,11 +102,14 @@ class SingleTrack:
         while recent[0] < now - RECENT_H:
             recent.popleft()
         waiting = self._waiting
+        if now >= self._spell_end:
+            self._spell(now)
         gap = self._gap
-        if gap is not None:  # one track, one rate: free[1] == free[-1]
-            if waiting[1] or waiting[-1] or now < self._free[1]:
+        if gap is not None:  # one track, one rate: the entry hour is the later of the two
+            free = self._free
+            if waiting[1] or waiting[-1] or now < (free[1] if free[1] > free[-1] else free[-1]):
                 return None, 0.0
-            self._free[1] = self._free[-1] = now + gap
+            free[1] = free[-1] = now + gap
             self._last = direction
             return now, gap
         if waiting[direction] or (waiting[-direction] and self.is_shared(now)):
@@ -110,7 +123,7 @@ class SingleTrack:
         the headway it occupies as the ticket's `value`."""
         ticket = Parked()
         self._waiting[direction].append(ticket)
-        due = self._ready(direction, self.env._now)
+        due = self._next_turn(self.env._now, (direction,))
         if due < self._wake_at:  # the dispatcher sleeps past this train's earliest turn
             self._generation += 1
             self._wake_at = due
@@ -128,28 +141,36 @@ class SingleTrack:
         self._last = direction
         return gap
 
+    def _next_turn(self, now: float, sides: tuple[int, ...]) -> float:
+        """Earliest hour >= `now` at which a train of one of `sides` may enter (inf: never)."""
+        if now >= self._spell_end:
+            self._spell(now)
+        if self._gap is not None:  # one track, one rate: the later of the two free hours
+            free = self._free
+            due = free[1] if free[1] > free[-1] else free[-1]
+            due = due if due > now else now
+            if due < self._spell_end:
+                return due
+        return min((self._ready(d, now) for d in sides), default=math.inf)
+
     def _dispatch(self, generation: int) -> Iterator[float]:
         """Wake waiting trains at their turns, until none is left waiting (or a dispatcher
         started later, to wake earlier, takes over)."""
-        waiting = self._waiting
-        gap, free = self._gap, self._free
-        while gap is not None and generation == self._generation:  # one track, one rate
-            now = self.env._now
-            turn = -self._last if waiting[-self._last] else self._last
-            if waiting[turn] and free[1] <= now:
-                ticket = waiting[turn].popleft()
-                free[1] = free[-1] = now + gap
-                self._last = turn
-                ticket.value = gap
-                ticket.resume()
-            due = (free[1] if free[1] > now else now) if waiting[1] or waiting[-1] else math.inf
-            self._wake_at = due
-            if due == math.inf:
-                return
-            yield due
+        waiting, free = self._waiting, self._free
         while generation == self._generation:
             now = self.env._now
-            if self.is_shared(now):
+            if now >= self._spell_end:
+                self._spell(now)
+            gap = self._gap
+            if gap is not None:  # one track, one rate
+                turn = -self._last if waiting[-self._last] else self._last
+                if waiting[turn] and (free[1] if free[1] > free[-1] else free[-1]) <= now:
+                    ticket = waiting[turn].popleft()
+                    free[1] = free[-1] = now + gap
+                    self._last = turn
+                    ticket.value = gap
+                    ticket.resume()
+            elif self.is_shared(now):
                 turn = -self._last if waiting[-self._last] else self._last
                 if waiting[turn] and self._ready(turn, now) == now:
                     self._wake(turn, now)
@@ -157,7 +178,9 @@ class SingleTrack:
                 for d in (1, -1):
                     if waiting[d] and self._ready(d, now) == now:
                         self._wake(d, now)
-            due = min((self._ready(d, now) for d in (1, -1) if waiting[d]), default=math.inf)
+            due = self._next_turn(now, tuple(d for d in (1, -1) if waiting[d]))
+            if not (waiting[1] or waiting[-1]):
+                due = math.inf
             self._wake_at = due
             if due == math.inf:
                 return  # none waiting, or closed for good: they wait past the horizon
