@@ -21,6 +21,7 @@ from simulator.report.flow_tables import (
     released_per_year,
 )
 from simulator.report.periods import Periods
+from simulator.report.spill import SpilledColumn
 from simulator.report.tables import Table
 from simulator.report.yearly_tables import NO_NODE, Cells, border_direction_cells
 
@@ -35,7 +36,8 @@ class CarriedPieces:
         self.totals = {r: np.zeros(4) for r in self.borders.values()}  # in t, in TEU, out t, TEU
         self.sides: dict[tuple[int, int], dict[int, list]] = {}  # prev -> [count, first row]
         self.crossings: list[Crossings] = []
-        self.days: dict[int, list[np.ndarray]] = {f: [] for f in range(len(shell.flows))}
+        # every delivered lot's transit days, on disk: the sample is spread over all of them
+        self.days = {f: SpilledColumn() for f in range(len(shell.flows))}
 
     def add_year(self, run: RunResult, out: Crossings, year: Periods, lo: float, hi: float) -> Held:
         """Count the visits that ended in [lo, hi) and the crossings of `year` (one period);
@@ -123,12 +125,17 @@ class CarriedPieces:
         return Table(FLOW_COLUMNS, tuple(out))
 
     def transit(self, run: RunResult) -> Table:
-        """Transit days of up to TRANSIT_SAMPLE delivered lots per flow, evenly spread."""
+        """Transit days of up to TRANSIT_SAMPLE delivered lots per flow, evenly spread; the
+        days kept on disk are deleted."""
         rows: list[tuple] = []
         for f, name in enumerate(run.flows):
-            days = np.concatenate(self.days[f]) if self.days[f] else np.zeros(0)
-            if len(days) > TRANSIT_SAMPLE:
-                days = days[np.linspace(0, len(days) - 1, TRANSIT_SAMPLE).round().astype(int)]
+            column = self.days[f]
+            n = len(column)
+            positions = np.arange(n)
+            if n > TRANSIT_SAMPLE:
+                positions = np.linspace(0, n - 1, TRANSIT_SAMPLE).round().astype(int)
+            days = column.at(positions)
+            column.close()
             rows.extend((run.replication, name, float(d)) for d in days.tolist())
         return Table(("replication", "flow", "transit_days"), tuple(rows))
 
