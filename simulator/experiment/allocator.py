@@ -31,3 +31,16 @@ def return_large_blocks(threshold_bytes: int = MMAP_THRESHOLD_BYTES) -> bool:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     return bool(mallopt(M_MMAP_THRESHOLD, threshold_bytes))
+
+
+def trim_heap() -> bool:
+    """Hand the free pages inside glibc's heap back to the system (after a phase that made and
+    freed many blocks under the mmap threshold, such as reading a file back); True where done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        malloc_trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    malloc_trim.argtypes = (ctypes.c_size_t,)
+    return bool(malloc_trim(0))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.engine.simulation import ProgressFn, simulate
-from simulator.experiment.allocator import return_large_blocks
+from simulator.experiment.allocator import return_large_blocks, trim_heap
 from simulator.experiment.outcomes import (
     ReplicationOutcome,
     outcome,
@@ -124,11 +124,15 @@ def tabulate(
     try:
         run_result = simulate(scenario, replication, progress, BothSinks(online, stream))
         gc.collect()  # the finished run's world is held by reference cycles: free it first
+        # the last year's tables before the records file: the two never hold rows at once
+        tables = online.tables(run_result)
+        trim_heap()
         files = stream.finish()
     except BaseException:
         stream.abandon()
         raise
-    return tables_outcome(run_result, online.tables(run_result), files)
+    trim_heap()
+    return tables_outcome(run_result, tables, files)
 
 
 def _execute(
