@@ -21,13 +21,20 @@ the thousand while a run goes (a month's rows, a year's tables on small networks
 heap: mapping them afresh each time cost 5% more CPU on a single-node run."""
 
 
+def _glibc(name: str):
+    """glibc's function `name`, or None where this is not Linux or it has none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def return_large_blocks(threshold_bytes: int = MMAP_THRESHOLD_BYTES) -> bool:
     """Fix glibc's mmap threshold for this process; True where it was set."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    mallopt = _glibc("mallopt")
+    if mallopt is None:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     return bool(mallopt(M_MMAP_THRESHOLD, threshold_bytes))
@@ -35,12 +42,11 @@ def return_large_blocks(threshold_bytes: int = MMAP_THRESHOLD_BYTES) -> bool:
 
 def trim_heap() -> bool:
     """Hand the free pages inside glibc's heap back to the system (after a phase that made and
-    freed many blocks under the mmap threshold, such as reading a file back); True where done."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        malloc_trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    freed many blocks under the mmap threshold, such as reading a file back); True where glibc
+    was asked."""
+    malloc_trim = _glibc("malloc_trim")
+    if malloc_trim is None:
         return False
     malloc_trim.argtypes = (ctypes.c_size_t,)
-    return bool(malloc_trim(0))
+    malloc_trim(0)
+    return True
