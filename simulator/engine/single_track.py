@@ -178,9 +178,8 @@ class SingleTrack:
                 for d in (1, -1):
                     if waiting[d] and self._ready(d, now) == now:
                         self._wake(d, now)
-            due = self._next_turn(now, tuple(d for d in (1, -1) if waiting[d]))
-            if not (waiting[1] or waiting[-1]):
-                due = math.inf
+            sides = tuple(d for d in (1, -1) if waiting[d])
+            due = self._next_turn(now, sides) if sides else math.inf
             self._wake_at = due
             if due == math.inf:
                 return  # none waiting, or closed for good: they wait past the horizon

@@ -41,12 +41,12 @@ from simulator.records.stored import compact_lots, compact_visits, stored_order
 Rows = dict[str, np.ndarray]
 SORTED_FILE = ".visits-rep{}.by-train.parquet"
 STALLED_ROWS = 1 << 18
+"""Rows held back behind one old train (one held at its origin, or stuck behind a closure)
+beyond which the writer asks which trains are still running and writes every other."""
 TRIM_EVERY_GROUPS = 16
 """The temporary file is read back a month's row group at a time; blocks that size are served
 from glibc's heap and left there, free, as the next ones are placed: every so many groups its
 free pages go back to the system (a 30-year run's read-back held 40 MB more without)."""
-"""Rows held back behind one old train (one held at its origin, or stuck behind a closure)
-beyond which the writer asks which trains are still running and writes every other."""
 
 
 def _concat(blocks: list[Rows], dtypes: dict) -> Rows:
