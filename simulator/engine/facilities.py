@@ -100,19 +100,22 @@ class Gate:
             self._next_free[direction] = entry + gap
         return entry, gap
 
-    def expected_wait(self, now: float, arrival: float, direction: int) -> tuple[float, float]:
+    def expected_wait(
+        self, now: float, arrival: float, direction: int, ahead_by: float | None = None
+    ) -> tuple[float, float]:
         """Hours a train reaching the gate at `arrival` would wait, and the headway; books nothing.
 
-        The trains bound for the gate that are expected before `arrival` queue first, one
-        headway each.
+        The trains bound for the gate that are expected before `arrival` (or `ahead_by`) queue
+        first, one headway each.
         """
+        ahead_by = arrival if ahead_by is None else ahead_by
         shared = self.is_shared(now)
         free, bound = self._next_free, self.bound
         if shared:
             nxt = max(free[1], free[-1])
-            ahead = bisect_right(bound[1], arrival) + bisect_right(bound[-1], arrival)
+            ahead = bisect_right(bound[1], ahead_by) + bisect_right(bound[-1], ahead_by)
         else:
-            nxt, ahead = free[direction], bisect_right(bound[direction], arrival)
+            nxt, ahead = free[direction], bisect_right(bound[direction], ahead_by)
         entry = nxt if nxt > now else now
         rate = self._rate_at(entry) if self._rate_varies else self._rate.values[0]
         gap = 24.0 / (2 * rate if shared else rate) if rate > 0 else 24.0

@@ -36,6 +36,8 @@ class Step:
     is_node_step: bool
     mean_h: float = 0.0  # mean handling hours (SLOTS)
     checks_cap: bool = False  # the cap applies here: a capped step of the first leg
+    behind_all: bool = False  # the line out of the re-formation node: queued behind every
+    # train booked there, however late
 
 
 @dataclass
@@ -103,27 +105,40 @@ def build_plan(
     plan.counted = [s for s in steps if s.at < leg_end or (s.at == leg_end and s.is_node_step)]
     for s in plan.counted:
         s.checks_cap = s.cap is not None and (s.at > 0 or not s.is_node_step)
-    plan.capped = any(s.checks_cap for s in plan.counted)
+    if leg_end < len(nodes) - 1:
+        # the line out of the node where it is re-formed: its cap holds the train here too,
+        # so cargo waits at its origin rather than piling up at the re-formation node. Its
+        # lots join the pool there behind every onward train already booked on the line, so
+        # all of those count ahead of it (it books no place there itself: the train formed
+        # from its lots will).
+        onward = next(s for s in steps if s.at == leg_end and not s.is_node_step)
+        onward.checks_cap = onward.cap is not None
+        onward.behind_all = True
+    plan.capped = any(s.checks_cap for s in steps)
     plan.release_at = max((s.at for s in plan.counted if s.checks_cap), default=-1)
     return plan
 
 
-def expected_wait(step: Step, now: float, arrival: float) -> tuple[float, float]:
+def expected_wait(
+    step: Step, now: float, arrival: float, ahead_by: float | None = None
+) -> tuple[float, float]:
     """Hours a train reaching the step at `arrival` would wait, and one train's service hours.
 
-    Trains already sent or booked towards it and expected there first queue ahead of it.
+    Trains already sent or booked towards it and expected there before `ahead_by` (default:
+    its arrival; inf: every one of them) queue ahead of it.
     """
     gate = step.gate
+    by = arrival if ahead_by is None else ahead_by
     if gate is not None:
         gap = gate.fixed_gap
         if gap is None:
-            return gate.expected_wait(now, arrival, step.direction)
+            return gate.expected_wait(now, arrival, step.direction, by)
         free, bound = gate._next_free, gate.bound
         if gate.always_shared:
             nxt = free[1] if free[1] > free[-1] else free[-1]
-            ahead = bisect_right(bound[1], arrival) + bisect_right(bound[-1], arrival)
+            ahead = bisect_right(bound[1], by) + bisect_right(bound[-1], by)
         else:
-            nxt, ahead = free[step.direction], bisect_right(bound[step.direction], arrival)
+            nxt, ahead = free[step.direction], bisect_right(bound[step.direction], by)
         entry = (nxt if nxt > now else now) + ahead * gap
         return (entry - arrival if entry > arrival else 0.0), gap
     node = step.node
@@ -132,7 +147,7 @@ def expected_wait(step: Step, now: float, arrival: float) -> tuple[float, float]
     if servers <= 0:
         return math.inf, step.mean_h
     service = step.mean_h / servers
-    ahead = slots.queue_length + slots.users + bisect_right(node.bound, arrival) - servers + 1
+    ahead = slots.queue_length + slots.users + bisect_right(node.bound, by) - servers + 1
     wait = ahead * service - (arrival - now)
     return (wait if wait > 0 else 0.0), service
 
@@ -228,8 +243,11 @@ class Chooser:
         waits = excess = delay
         fixed = plan.total_h + plan.bias_hours
         for step in plan.steps:
-            wait, service = expected_wait(step, now, now + step.offset_h + waits)
+            arrival = now + step.offset_h + waits
+            wait, service = expected_wait(step, now, arrival)
             if step.checks_cap:
+                if step.behind_all:  # every train booked there goes first (see build_plan)
+                    wait = expected_wait(step, now, arrival, math.inf)[0]
                 over = delay + wait - step.cap * service
                 if over > excess:
                     excess = over

@@ -190,16 +190,20 @@ class SingleTrack:
         ticket.value = self._enter(direction, now)
         ticket.resume()
 
-    def expected_wait(self, now: float, arrival: float, direction: int) -> tuple[float, float]:
+    def expected_wait(
+        self, now: float, arrival: float, direction: int, ahead_by: float | None = None
+    ) -> tuple[float, float]:
         """Hours a train reaching the gate at `arrival` would wait, and the hours of paths each
         of its side's trains takes there (more than a headway when the sides take turns).
 
-        Its side's trains waiting or bound there before it go first. On one track the other
-        side's go in turn with them, at most one more than its own: those waiting, and those
-        arriving until its entry (the bound ones, or at the other side's recent rate).
+        Its side's trains waiting or bound there before it (or before `ahead_by`) go first. On
+        one track the other side's go in turn with them, at most one more than its own: those
+        waiting, and those arriving until its entry (the bound ones, or at the other side's
+        recent rate).
         """
         free, bound, waiting = self._free, self.bound, self._waiting
-        own = len(waiting[direction]) + bisect_right(bound[direction], arrival)
+        ahead_by = arrival if ahead_by is None else ahead_by
+        own = len(waiting[direction]) + bisect_right(bound[direction], ahead_by)
         shared = self.is_shared(now)
         nxt = (free[1] if free[1] > free[-1] else free[-1]) if shared else free[direction]
         base = nxt if nxt > now else now

@@ -219,3 +219,34 @@ def test_a_full_capped_crossing_lets_its_overflow_take_a_slower_uncapped_route()
     assert x1 == pytest.approx(10, rel=0.03)
     assert x2 == pytest.approx(3, rel=0.15)
     assert r.backlog["teu"][-1] < 10 * 13 * 10
+
+
+def test_a_full_line_beyond_a_gauge_change_holds_containers_at_their_origin():
+    """Twice the line's capacity beyond a capped gauge-change crossing with room to exchange:
+    the containers wait at their origin, 2,000 km away, not in the crossing's pool (where they
+    would pile up without bound). Over the second year the trains crossing match those leaving
+    on the line within the cap and two days of its trains (seen: equal; 1,800 more before)."""
+    nodes = [
+        node("a", "hub"),
+        node(
+            "x",
+            "border",
+            gauge=[1435, 1520],
+            handling={"slots": 4, "handling_hours": 1.0},
+            exchange_trains_per_day=40,
+            max_queue_trains=5,
+        ),
+        node("b", "exit", gauge=1520),
+    ]
+    sections = [
+        section("a", "x", length_km=2000, speed_kmh=40),
+        section("x", "b", tpd=5, gauge=1520),
+    ]
+    s = scenario(nodes, sections, [container_flow("a", "b", 10 * 365 * 10)], years=2, types=TYPES)
+    r = simulate(s, 0)
+    second = r.visits["arrive_h"] >= YEAR_H
+    crossed = (_resource(r, "x/exchange") & second).sum()
+    left = (_resource(r, "x-b") & second).sum()
+    assert left == pytest.approx(5 * 365, rel=0.03)
+    assert crossed - left <= 5 + 2 * 5  # the cap, and two days of the line's trains
+    assert r.backlog["teu"][1] > r.backlog["teu"][0] > 300 * 10  # held at the origin
