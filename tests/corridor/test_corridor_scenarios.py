@@ -18,11 +18,13 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 import yaml
 
 from simulator import Comparison, Report, Table, build_report, compare, load_scenario, simulate
 from simulator.output.result_files import result_cache
+from simulator.report.stats import ci_half_width
 from simulator.scenario.loading import scenario_to_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,8 +191,8 @@ def test_without_upgrades_dostyks_exchange_and_single_track_fill_together(howto)
     # 12 a day each way when both wait, fewer than the exchange's 14 (seen 1.00)
     assert track["utilisation"] > 0.95
     # dispatch control holds each queue to about a day of exchanges (14 trains, 24 h)
-    assert 6 < exchange["wait_mean_h"] < 36  # seen 9.8 h
-    assert 6 < track["wait_mean_h"] < 36  # seen 12.2 h
+    assert 6 < exchange["wait_mean_h"] < 36  # seen 9.7 h
+    assert 6 < track["wait_mean_h"] < 36  # seen 12.1 h
     # ... and the rest waits at the origins, as backlog
     backlog = howto[1].reports["baseline-2022"].flows.where(year=2023).column("backlog_tonnes")
     assert sum(backlog) > 2e6
@@ -201,11 +203,11 @@ def test_second_track_alone_leaves_dostyk_limited_by_its_exchange(howto):
     assert limit(howto, name, SINGLE_TRACK, 2022)["utilisation"] > 0.55  # seen 0.62
     track = limit(howto, name, SINGLE_TRACK, 2023)
     exchange = limit(howto, name, DOSTYK_EXCHANGE, 2023)
-    assert track["utilisation"] < 0.35  # seen 0.19: the second track has room
+    assert track["utilisation"] < 0.35  # seen 0.22: the second track has room
     assert exchange["utilisation"] > track["utilisation"]  # the busiest Dostyk limit moved
-    assert 6 < exchange["wait_mean_h"] < 36  # seen 19 h: full, held to a day's queue
+    assert 6 < exchange["wait_mean_h"] < 36  # seen 15 h: full, held to a day's queue
     gain = dostyk_tonnes(howto, name, 2023) / dostyk_tonnes(howto, "baseline-2022", 2023)
-    # seen 1.09: the trains the exchange passes no longer wait for the line, but few more cross
+    # seen 1.16: the trains the exchange passes no longer wait for the line, but few more cross
     assert 1.0 <= gain < 1.2
 
 
@@ -213,17 +215,18 @@ def test_exchange_upgrade_alone_moves_dostyks_limit_to_the_single_track(howto):
     name = "border-exchange-2025"
     track = limit(howto, name, SINGLE_TRACK, 2023)
     exchange = limit(howto, name, DOSTYK_EXCHANGE, 2023)
-    assert exchange["utilisation"] < 0.8  # seen 0.61 once the exchange is doubled
-    assert exchange["wait_mean_h"] < 0.85 * track["wait_mean_h"]  # seen 7.9 h against 11.3 h
-    assert track["utilisation"] > 0.95  # seen 0.99
-    assert track["wait_mean_h"] > 6  # seen 14 h: full, held to a day's queue at Dostyk
+    assert exchange["utilisation"] < 0.8  # seen 0.50 once the exchange is doubled
+    assert exchange["wait_mean_h"] < 0.85 * track["wait_mean_h"]  # seen 3.5 h against 16.8 h
+    assert track["utilisation"] > 0.95  # seen 1.00
+    assert track["wait_mean_h"] > 6  # seen 17 h: full, held to a day's queue at Dostyk
     # the single track, shared and already full, takes no more trains (seen 1.00) ...
     base_track = limit(howto, "baseline-2022", SINGLE_TRACK, 2023)
     assert track["trains"] == pytest.approx(base_track["trains"], rel=0.03)
-    # ... but more of them leave China, lighter, in paths bulk trains into China had: Dostyk
-    # passes fewer tonnes (seen 0.92; see docs/explanation/bottlenecks.md)
+    # ... and about the same tonnes: containers that change trains at Dostyk wait at their
+    # origin while the line is full, so bulk trains keep their share of its turns (seen 1.00;
+    # 0.92 when their lots crossed and piled up at Dostyk; see docs/explanation/bottlenecks.md)
     gain = dostyk_tonnes(howto, name, 2023) / dostyk_tonnes(howto, "baseline-2022", 2023)
-    assert gain > 0.85
+    assert gain > 0.95
 
 
 def test_howto_command_writes_the_files_the_page_lists(howto):
@@ -323,3 +326,39 @@ def test_bottleneck_tables_replace_only_their_region(bottlenecks: ModuleType, sq
     )
     assert new.startswith("intro\n") and new.endswith(f"{bottlenecks.END}\noutro\n")
     assert "old" not in new and "| 2023 |" in new
+
+
+PAIRED_REPLICATIONS = 3
+
+
+def squeezed_delivered(bottlenecks: ModuleType, file: str) -> dict[str, np.ndarray]:
+    """Tonnes and TEU delivered in the squeezed 2023 (2027's demand, every change in place),
+    per replication: the same seeds for every scenario, so differences are paired."""
+    paired = benchmark_module("upgrades_paired")
+    scenario = bottlenecks.load(file, (), squeezed=True)
+    runs = [simulate(scenario, rep) for rep in range(PAIRED_REPLICATIONS)]
+    return {
+        column: np.array([paired.yearly_delivered(r, 2, column)[1] for r in runs])
+        for column in ("tonnes", "teu")
+    }
+
+
+@pytest.fixture(scope="module")
+def baseline_delivered(bottlenecks: ModuleType) -> dict[str, np.ndarray]:
+    """The squeezed baseline's 2023 deliveries, per replication."""
+    return squeezed_delivered(bottlenecks, BASELINE)
+
+
+@pytest.mark.parametrize("file", UPGRADES)
+def test_no_upgrade_delivers_less_than_the_baseline_on_the_same_seeds(
+    bottlenecks: ModuleType, baseline_delivered, file: str
+):
+    """More capacity never delivers less: in the squeezed 2023 the paired difference in tonnes
+    (three replications) is not below zero beyond its 95% interval. A change of demand
+    (xian-traffic-2024) may carry fewer tonnes, its light trains taking turns from bulk
+    trains, but not fewer TEU. The eight-year check is benchmarks/upgrades_paired.py."""
+    paired = benchmark_module("upgrades_paired")
+    delivered = squeezed_delivered(bottlenecks, file)
+    column = "teu" if paired.adds_demand(load_scenario(SCENARIOS / file)) else "tonnes"
+    diff = delivered[column] - baseline_delivered[column]
+    assert diff.mean() + ci_half_width(diff) >= 0, (column, diff)
