@@ -103,6 +103,8 @@ def origin_formation(
                 pending = journey(w, train, yard, True)
             continue
         chooser.send(train, plan, now, booked)
+        if chooser is fs.chooser:
+            w.count_route(fs, plan.group, train)
         start(env, journey(w, train, yard, True))
         if plan.capped:
             yield from hold_place(w, train, plan, holding, chooser)
@@ -150,6 +152,8 @@ def pool_formation(w: World, pool: Pool) -> Light:
         train = w.new_train(pool.flow, ttype, batch, route, 0)
         if plan is not None:
             pool.chooser.send(train, plan, env.now, booked)
+            if pool.chooser is pool.flow.chooser:  # the flow's own choice, at its port
+                w.count_route(pool.flow, plan.group, train)
         start_journey(w, train, yard, pool.handle_first)
         if plan is not None and plan.capped:
             yield from hold_place(w, train, plan, holding, pool.chooser)
@@ -182,6 +186,8 @@ def hold_train(
     the wait added to their formation wait) while formation goes on, up to the holding limit."""
     batch.wait_h += wait_h
     train = w.new_train(fs, ttype, batch, route, 0)
+    if chooser is fs.chooser:
+        w.count_route(fs, plan.group, train)
     holding.last_h = w.env.now + wait_h
     start(w.env, held_departure(w, train, wait_h, handle_first))
     yield from hold_place(w, train, plan, holding, chooser)

@@ -171,6 +171,17 @@ class World:
     sink: RecordSink | None = None  # where records go while the run goes (else kept whole)
     unloading: list[float] = field(default_factory=list)  # arrival hours of ships at berths
     legs: dict[tuple[str, ...], list] = field(default_factory=dict)  # by route (legs.py)
+    # (flow, year, corridor label) -> [trains, teu, tonnes] formed at origins (route choice)
+    routes: dict[tuple[int, int, str], list[float]] = field(default_factory=dict)
+
+    def count_route(self, fs: FlowState, group: str, train: Train) -> None:
+        """Count a train a flow formed at its origin on a route through a labelled corridor."""
+        if group:
+            key = (fs.index, self.calendar.year_of(self.env._now), group)
+            tally = self.routes.setdefault(key, [0, 0.0, 0.0])
+            tally[0] += 1
+            tally[1] += train.teu
+            tally[2] += train.tonnes
 
     def hand_over(self, until_h: float) -> None:
         """Give the sink the rows recorded so far, and the hour before which they are complete.

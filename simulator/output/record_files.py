@@ -190,6 +190,7 @@ def _meta(run: RunResult) -> dict[str, Any]:
         "resources": [[r.name, r.kind, r.node_kind, r.group] for r in run.resources],
         "released": {k: a.tolist() for k, a in run.released.items()},
         "backlog": {k: a.tolist() for k, a in run.backlog.items()},
+        "routes": {k: a.tolist() for k, a in run.routes.items()},
         "capacity": [
             [c.resource, c.year, c.capacity_hours, c.closed_hours, c.per_direction_hours]
             for c in run.capacity
@@ -249,6 +250,10 @@ def read_records(directory: Path, replication: int) -> RunResult:
         lots=_typed(lots, LOT_COLUMNS),
         released=_arrays(meta["released"], {"flow": np.int32, "month": np.int32}),
         backlog=_arrays(meta["backlog"], {"flow": np.int32, "year": np.int32}),
+        routes=_arrays(
+            meta.get("routes", {}),
+            {"flow": np.int32, "year": np.int32, "group": str, "trains": np.int64},
+        ),
         capacity=tuple(CapacityYear(*c) for c in meta["capacity"]),
         balances=tuple(FlowBalance(*b) for b in meta["balances"]),
         markers=tuple(Marker(*m) for m in meta["markers"]),

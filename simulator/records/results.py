@@ -139,6 +139,9 @@ class RunResult:
     trains: int
     events: int
     wall_seconds: float
+    # flow, year, group (corridor label), trains, teu, tonnes: the trains each flow formed at
+    # its origin in a year on routes through each corridor (route choice; empty otherwise)
+    routes: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def conserved(self) -> bool:

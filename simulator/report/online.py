@@ -39,6 +39,7 @@ from simulator.report.yearly_tables import (
     border_total_cells,
     entity_order,
     flow_cells,
+    route_cells,
     visit_cells,
 )
 
@@ -133,7 +134,10 @@ class OnlineTables:
             self.done += 1
         self.window, self.pending, self.lot_blocks = None, [], []
         cells = ordered_cells(
-            run, self.years, self.cells, self.carried.direction_cells(run, self.years)
+            run,
+            self.years,
+            {**self.cells, **route_cells(run, self.years)},
+            self.carried.direction_cells(run, self.years),
         )
         return ReplicationTables(
             replication=run.replication,

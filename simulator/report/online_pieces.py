@@ -172,6 +172,8 @@ def ordered_cells(run: RunResult, years: Periods, cells: Cells, directions: Cell
             return (3, borders[resource[name]], y, kind == "border_held")
         if kind == "border":
             return (4, resource[name], y, *pair[direction])
+        if kind == "route":
+            return (6, y, flows[name], direction)
         return (5, y, flows[name] if kind == "flow" else len(flows))
 
     merged = dict(cells)

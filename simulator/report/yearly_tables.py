@@ -19,7 +19,7 @@ from simulator.report.tables import Table
 
 YEARLY_COLUMNS = ("replication", "year", "kind", "name", "direction", "tonnes", "teu", "trains")
 CELL_COLUMNS = YEARLY_COLUMNS[1:]
-YEARLY_KINDS = ("border", "border_held", "node", "section", "group", "flow", "total")
+YEARLY_KINDS = ("border", "border_held", "node", "section", "group", "flow", "route", "total")
 TOTAL_NAME = "all"
 NO_NODE = "*"
 
@@ -32,6 +32,8 @@ def entity_order(run: RunResult) -> tuple[tuple[str, str], ...]:
     order = [(kind, r.name) for r in run.resources for kind in entity_kinds(r)]
     order += [("group", g) for g in dict.fromkeys(r.group for r in run.resources if r.group)]
     order += [("flow", name) for name in run.flows]
+    routed = set(run.routes.get("flow", np.zeros(0, dtype=np.int32)).tolist())
+    order += [("route", name) for f, name in enumerate(run.flows) if f in routed]
     return (*order, ("total", TOTAL_NAME))
 
 
@@ -54,6 +56,7 @@ def yearly_cells(run: RunResult, years: Periods) -> Table:
     cells = visit_cells(run, years)
     cells.update(_border_cells(run, years))
     cells.update(flow_cells(run, years))
+    cells.update(route_cells(run, years))
     return cells_table(cells)
 
 
@@ -201,6 +204,27 @@ def _group_cells(run: RunResult, years: Periods) -> Cells:
         for k, label in enumerate(labels)
         for y, (year, _) in enumerate(years.labels)
     }
+
+
+def route_cells(run: RunResult, years: Periods) -> Cells:
+    """Trains each flow formed at its origin per year on routes through each corridor label
+    (direction: the label), in flow order, then label order."""
+    routes = run.routes
+    if not len(routes.get("flow", ())):
+        return {}
+    shown = {year for year, _ in years.labels}
+    cells: Cells = {}
+    order = np.lexsort((routes["group"], routes["flow"], routes["year"]))
+    for i in order:
+        year = int(routes["year"][i])
+        if year in shown:
+            key = (year, "route", run.flows[routes["flow"][i]], str(routes["group"][i]))
+            cells[key] = (
+                float(routes["tonnes"][i]),
+                float(routes["teu"][i]),
+                int(routes["trains"][i]),
+            )
+    return cells
 
 
 def flow_cells(run: RunResult, years: Periods) -> Cells:

@@ -41,16 +41,19 @@ ENDS = [
 ]
 
 
+ARRAY_TABLES = ("visits", "lots", "released", "backlog", "routes")
+
+
 def assert_same_records(a, b) -> None:
     """Every record column equal in values and dtype, and the rest of the run equal too."""
-    for name in ("visits", "lots", "released", "backlog"):
+    for name in ARRAY_TABLES:
         x, y = getattr(a, name), getattr(b, name)
         assert x.keys() == y.keys(), name
         for key in x:
             assert x[key].dtype == y[key].dtype, (name, key)
             np.testing.assert_array_equal(x[key], y[key], err_msg=f"{name}.{key}")
     for name in a.__dataclass_fields__:
-        if name not in ("visits", "lots", "released", "backlog"):
+        if name not in ARRAY_TABLES:
             assert getattr(a, name) == getattr(b, name), name
 
 
