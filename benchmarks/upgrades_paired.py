@@ -1,6 +1,7 @@
 """Does more capacity ever deliver less? Each bundled upgrade against the baseline, year by year.
 
 Usage: python benchmarks/upgrades_paired.py [--replications 3] [--jobs 2] [FILE ...]
+(FILE: a scenario's path, or the name of one in scenarios/; default: every bundled upgrade)
 Runs the baseline over each upgrade's horizon and the upgrade itself with the same seeds
 (common random numbers), and prints per year the mean paired difference in delivered tonnes
 and TEU with their 95% confidence half-widths (Student t). A year fails when the whole interval
@@ -13,12 +14,13 @@ bulk trains; it fails only where its TEU fall too.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from simulator import load_scenario, run
+from simulator import ScenarioError, load_scenario, run
 from simulator.records.results import RunResult
 from simulator.report.stats import ci_half_width
 from simulator.scenario.calendar import Calendar
@@ -45,6 +47,12 @@ def yearly_delivered(result: RunResult, years: int, column: str = "tonnes") -> n
     )
 
 
+def scenario_file(file: str) -> Path:
+    """A scenario given by path, or by the name of a bundled one (in scenarios/)."""
+    path = Path(file)
+    return path if path.exists() else SCENARIOS / file
+
+
 def adds_demand(scenario: Scenario) -> bool:
     """True when a dated change raises a flow's volume (the upgrade brings traffic of its own)."""
     keys = {"teu_per_year", "tonnes_per_year"}
@@ -58,11 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--replications", type=int, choices=range(2, 21), default=3, metavar="N")
     p.add_argument("--jobs", type=int, choices=range(1, 65), default=2, metavar="N")
     args = p.parse_args(argv)
-    base = load_scenario(SCENARIOS / "baseline-2022.yaml")
+    try:  # every file first, so a wrong name fails before minutes of simulation
+        base = load_scenario(SCENARIOS / "baseline-2022.yaml")
+        upgrades = [load_scenario(scenario_file(file)) for file in args.files]
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     baselines: dict[int, list[RunResult]] = {}
     failed = False
-    for file in args.files:
-        upgrade = load_scenario(SCENARIOS / file)
+    for file, upgrade in zip(args.files, upgrades, strict=True):
         years = upgrade.horizon_years
         if years not in baselines:
             longer = base.model_copy(update={"horizon_years": years})

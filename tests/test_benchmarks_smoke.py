@@ -80,3 +80,13 @@ def test_record_size_script_measures_and_reads_back_exactly():
     assert done.returncode == 0, done.stderr
     assert re.search(r"total [\d.]+ MB, [\d.]+ MB per replication-year", done.stdout)
     assert "read back exactly: True" in done.stdout
+
+
+def test_upgrades_paired_names_a_missing_scenario_and_exits_2():
+    """A wrong file name fails at once, before any simulation, with the path it looked for."""
+    script = BENCHMARKS / "upgrades_paired.py"
+    cmd = [sys.executable, str(script), "nowhere.yaml"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert "nowhere.yaml: file not found" in done.stderr
+    assert "Traceback" not in done.stderr
