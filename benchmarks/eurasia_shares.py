@@ -4,8 +4,8 @@ Usage: python benchmarks/eurasia_shares.py [--replications 4]
 Counts, per replication, the China–Europe trains formed on each route group (the corridor
 label of the crossing they use: kazakhstan, mongolia, zabaikalsk, trans-caspian), read from the
 yearly table's `route` rows, and prints the mean share with its 95% half-width, next to the
-published 2022–2024 shares (docs/explanation/calibration.md). Kazakh, Central Asian and Trans-Caspian flows of the
-baseline are left out: they are not China–Europe trains.
+published 2022–2024 shares (docs/explanation/calibration.md). Kazakh, Central Asian and
+Trans-Caspian flows of the baseline are left out: they are not China–Europe trains.
 """
 
 from __future__ import annotations

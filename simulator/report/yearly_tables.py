@@ -32,7 +32,7 @@ def entity_order(run: RunResult) -> tuple[tuple[str, str], ...]:
     order = [(kind, r.name) for r in run.resources for kind in entity_kinds(r)]
     order += [("group", g) for g in dict.fromkeys(r.group for r in run.resources if r.group)]
     order += [("flow", name) for name in run.flows]
-    routed = set(run.routes.get("flow", np.zeros(0, dtype=np.int32)).tolist())
+    routed = {int(f) for f in run.routes.get("flow", ())}
     order += [("route", name) for f, name in enumerate(run.flows) if f in routed]
     return (*order, ("total", TOTAL_NAME))
 
