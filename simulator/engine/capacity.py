@@ -6,9 +6,8 @@ step functions here, before the simulation starts; the SimPy facilities only rea
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from simulator.engine.randomness import stream
 from simulator.engine.timeline import StepFunction
@@ -237,4 +236,4 @@ def rounded_slots(value: float) -> int:
     """Whole slots for a possibly fractional capacity (a cut to 50% of 3 slots leaves 2)."""
     if value <= 0:
         return 0
-    return max(1, int(np.floor(value + 0.5)))
+    return max(1, math.floor(value + 0.5))  # math, not numpy: called for every handling

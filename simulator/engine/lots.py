@@ -8,6 +8,7 @@ with simulated years nor with a backlog years deep.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,55 +31,54 @@ class Batch:
 
 
 class LotBuffer:
-    """Growable FIFO of lots: append batches at the back, take the oldest from the front."""
+    """FIFO of lots: batches join at the back as they arrive, trains take the oldest lots.
+
+    The lots of a batch arrive together, so a batch is kept as it came (its arrays and its one
+    ready hour) and cut only where a train takes part of it: nothing is copied on arrival, and
+    a train that takes lots of one batch takes a slice of its release hours.
+    """
 
     def __init__(self) -> None:
-        self._released = np.empty(64)
-        self._wait = np.empty(64)
-        self._ready = np.empty(64)
-        self._head = 0
-        self._tail = 0
+        self._batches: deque[tuple[np.ndarray, np.ndarray, float]] = deque()
+        self._head = 0  # lots of the front batch taken already
+        self._count = 0
 
     def __len__(self) -> int:
-        return self._tail - self._head
+        return self._count
 
     def add(self, batch: Batch, ready_h: float) -> None:
         """Append lots that became ready (arrived here) at `ready_h`."""
         n = len(batch.released_h)
-        if self._head == self._tail:  # empty: start again at the front, no copy
-            self._head = self._tail = 0
-        if self._tail + n > len(self._released):
-            self._compact(n)
-        sl = slice(self._tail, self._tail + n)
-        self._released[sl] = batch.released_h
-        self._wait[sl] = batch.wait_h
-        self._ready[sl] = ready_h
-        self._tail += n
-
-    def _compact(self, extra: int) -> None:
-        live = len(self)
-        size = max(64, 2 * (live + extra))
-        if size <= len(self._released):  # room enough: move the lots to the front in place
-            for old in (self._released, self._wait, self._ready):
-                old[:live] = old[self._head : self._tail]
-        else:
-            for name in ("_released", "_wait", "_ready"):
-                old = getattr(self, name)
-                new = np.empty(size)
-                new[:live] = old[self._head : self._tail]
-                setattr(self, name, new)
-        self._head, self._tail = 0, live
+        if n:
+            self._batches.append((batch.released_h, batch.wait_h, float(ready_h)))
+            self._count += n
 
     def oldest_ready(self) -> float:
         """Hour the oldest lot became ready here."""
-        return float(self._ready[self._head])
+        return self._batches[0][2]
 
     def take(self, count: int, now: float) -> Batch:
         """Remove the `count` oldest lots; their wait grows by the time spent here."""
-        sl = slice(self._head, self._head + count)
-        batch = Batch(self._released[sl].copy(), self._wait[sl] + (now - self._ready[sl]))
-        self._head += count
-        return batch
+        released, waits = [], []
+        batches, left = self._batches, count
+        while left > 0:
+            times, wait, ready = batches[0]
+            lo = self._head
+            hi = min(len(times), lo + left)
+            released.append(times[lo:hi])
+            waits.append(wait[lo:hi] + (now - ready))
+            left -= hi - lo
+            if hi == len(times):
+                batches.popleft()
+                self._head = 0
+            else:
+                self._head = hi
+        self._count -= count
+        if len(released) == 1:  # within one batch: the usual case, nothing to join
+            return Batch(released[0], waits[0])
+        if not released:
+            return Batch(np.empty(0), np.empty(0))
+        return Batch(np.concatenate(released), np.concatenate(waits))
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ class DemandQueue:
     def take(self, count: int, now: float) -> Batch:
         """Remove the `count` oldest lots; their wait is now minus release."""
         head = self._head
-        t = self._times[head : head + count].copy()
+        t = self._times[head : head + count]  # a view: the front is replaced, never written
         self._head = head = head + count
         if head > 4096 and head > len(self._times) // 2:
             self._times, self._head = self._times[self._head :].copy(), 0
