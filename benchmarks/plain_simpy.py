@@ -8,9 +8,12 @@ trains would cost, to compare the engine against.
 from __future__ import annotations
 
 from collections.abc import Generator
+from heapq import heappop
 
 import numpy as np
 import simpy
+
+from simulator.engine.stepping import CHUNK_HOURS, collector_paused, raise_failure
 
 Plan = list[tuple[simpy.Resource | None, float]]
 
@@ -64,3 +67,23 @@ def source(
     for start, plan in zip(starts, plans, strict=True):
         yield env.timeout(max(0.0, start - env.now))
         env.process(train(env, plan))
+
+
+def run_plain(env: simpy.Environment, horizon: float) -> int:
+    """SimPy's own step, inline, to the horizon a month at a time (as the engine's loop steps
+    its events, with the garbage collector paused alike); returns events processed."""
+    events = 0
+    t = 0.0
+    queue = env._queue
+    with collector_paused():
+        while t < horizon:
+            t = min(horizon, t + CHUNK_HOURS)
+            while queue and queue[0][0] < t:
+                env._now, _, _, event = heappop(queue)
+                events += 1
+                callbacks, event.callbacks = event.callbacks, None
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    raise_failure(event)
+    return events

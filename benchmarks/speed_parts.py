@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import simpy
 from corridor_synthetic import corridor_scenario
-from plain_simpy import build_plans, source
+from plain_simpy import build_plans, run_plain, source
 
 from simulator.engine.simulation import build_world, run_until, simulate, start_processes
 from simulator.engine.world import World
@@ -103,7 +103,7 @@ def reference(data: Path) -> dict:
     base = rss_bytes()
     wall, cpu = time.perf_counter(), time.process_time()
     env.process(source(env, starts, plans))
-    events = run_until(env, float(saved["horizon_h"]), None)
+    events = run_plain(env, float(saved["horizon_h"]))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {
         "wall_s": wall,
@@ -116,8 +116,9 @@ def reference(data: Path) -> dict:
 
 
 def buffer_bytes(world: World) -> int:
-    """Bytes of the arrays that hold the visit and lot records so far (with their spare room)."""
-    return sum(a.nbytes for cols in (world.visits, world.lots) for a in cols.data.values())
+    """Bytes of the arrays that hold the visit and lot records so far."""
+    cols = (world.visits, world.lots)
+    return sum(a.nbytes for c in cols for block in c.blocks for a in block.values())
 
 
 def memory(years: int, scale: float, seed: int) -> dict:

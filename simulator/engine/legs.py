@@ -31,6 +31,10 @@ class Leg:
     gauge_mm: int  # the onward section's gauge
     next_has_yard: bool  # the next node has a finite yard (w.yard gives it)
     running_h: float | None  # running hours on the onward section when its speed never changes
+    # the first part of the visit rows here (resource, from and to node), packed once
+    node_where: bytes
+    exchange_where: bytes
+    section_where: bytes
 
 
 def route_legs(w: World, route: tuple[str, ...]) -> list[Leg]:
@@ -40,6 +44,7 @@ def route_legs(w: World, route: tuple[str, ...]) -> list[Leg]:
         return legs
     legs = []
     index = w.node_index
+    where = w.visits.packs[0]
     for i, name in enumerate(route):
         node = w.nodes[name]
         prev = index[route[i - 1]] if i > 0 else -1
@@ -69,6 +74,9 @@ def route_legs(w: World, route: tuple[str, ...]) -> list[Leg]:
                 next_has_yard=next_name is not None
                 and w.nodes[next_name].capacity.yard_trains is not None,
                 running_h=running,
+                node_where=where(node.resource, prev, nxt),
+                exchange_where=where(node.exchange_resource, prev, nxt) if exchange else b"",
+                section_where=where(sec.resource, index[name], nxt) if sec else b"",
             )
         )
     w.legs[route] = legs

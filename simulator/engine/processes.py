@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-from simpy.events import URGENT
-
 from simulator.engine.delivery import deliver
 from simulator.engine.demand import lot_times
 from simulator.engine.dispatch import Holding, dispatch, new_holding, reached
@@ -19,8 +17,7 @@ from simulator.engine.forming import Proc, acquire_yard, capacity_in_lots, train
 from simulator.engine.legs import route_legs
 from simulator.engine.lots import Batch, DemandQueue
 from simulator.engine.routing import Chooser, RoutePlan, onward_chooser
-from simulator.engine.rows import ROW_BLOCK
-from simulator.engine.stepping import FirstOf, Light, run_now, start
+from simulator.engine.stepping import Alarm, FirstOf, Light, Signal, run_now, start
 from simulator.engine.world import FlowState, Pool, Train, World
 from simulator.scenario.model import TrainType
 
@@ -39,7 +36,7 @@ def origin_formation(
     origin queue) while dispatch control holds it. A light process (see stepping.py).
     """
     env = w.env
-    events = env._queue  # others_due_now, inline: this runs for every train
+    hours, urgent = env.hours, env.urgent  # others_due_now, inline: this runs for every train
     ttype = w.train_type(fs.flow.cargo, route[0], route[1])
     cap = capacity_in_lots(fs, train_size(ttype))
     queue = DemandQueue(
@@ -72,7 +69,7 @@ def origin_formation(
         if pending is not None:  # as if started when formed: it runs before this wakes again
             yield (now + hold, pending)
             pending = None
-        elif hold > 0 or (events and events[0][0] <= now):
+        elif hold > 0 or urgent or (hours and hours[0] <= now):
             yield now + hold  # as env.timeout(hold) would wake it
         now = env._now
         plan, booked = None, False
@@ -92,12 +89,12 @@ def origin_formation(
                 continue
         first = route[0]
         yard = yards[first] if first in yards else yards.setdefault(first, w.yard(first, None))
-        if yard is not None and ((events and events[0][0] <= now) or not yard.take_free()):
+        if yard is not None and (urgent or (hours and hours[0] <= now) or not yard.take_free()):
             yield yard.request()
             now = env._now
         train = w.new_train(fs, ttype, queue.take(queue.released_by(now, cap), now), route, 0)
         if plan is None:
-            if events and events[0][0] <= now and events[0][1] == URGENT:
+            if urgent:
                 start(env, journey(w, train, yard, True))  # others start first: queue it
             else:
                 pending = journey(w, train, yard, True)
@@ -123,13 +120,13 @@ def pool_formation(w: World, pool: Pool) -> Light:
     holding = new_holding(w, pool.flow, train_size(pool.train_type))
     while True:
         if len(buffer) == 0:
-            pool.added = env.event()
+            pool.added = Signal(env)
             yield pool.added
             continue
         deadline = buffer.oldest_ready() + pool.train_type.max_wait_hours
         if len(buffer) < cap and env.now < deadline:
-            pool.added = env.event()
-            yield FirstOf(pool.added, env.timeout(deadline - env.now))
+            pool.added = Signal(env)
+            yield FirstOf(pool.added, Alarm(env, deadline - env.now))
             continue
         route, ttype, plan, booked = pool.route, pool.train_type, None, False
         if pool.chooser is not None:
@@ -227,13 +224,16 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
     visit in progress is noted on the train at each wait (see `World.record_open_visits`).
     """
     env = w.env
-    queue = env._queue  # others_due_now, inline: this runs for every visit of every train
+    hours, urgent = env.hours, env.urgent  # others_due_now, inline: runs for every visit
     legs = route_legs(w, train.route)
     cargo = 0 if train.flow.flow.cargo == "container" else 1
-    # its visits' rows, appended here rather than through visit_log: one call less per visit
-    rows, visits, pack = w.visits.rows, w.visits, w.visits.pack
-    number, teu, tonnes = train.number, train.teu, train.tonnes
-    inf, block = math.inf, ROW_BLOCK
+    # its visits' rows, appended here rather than through visit_log: one call less per visit.
+    # A row is three packed parts (see rows.py): the leg's, the hours, and the train's own
+    visits = w.visits
+    rows, hours_of, block = visits.rows, visits.packs[1], visits.block
+    add = rows.append
+    own = visits.packs[2](train.number, cargo, train.teu, train.tonnes, True)
+    inf = math.inf
     i = train.position
     at_node = handle_first
     while True:
@@ -252,11 +252,11 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 if entry == inf:
                     yield env.event()  # closed for good: the train waits past the horizon
                 now = env._now
-                if entry > now or (queue and queue[0][0] <= now):
+                if entry > now or urgent or (hours and hours[0] <= now):
                     yield now + (entry - now)
-                rows.append(
-                    pack(ex, prev, nxt, number, cargo, arrive, entry, entry, gap, teu, tonnes, True)
-                )
+                add(leg.exchange_where)
+                add(hours_of(arrive, entry, entry, gap))
+                add(own)
                 if len(rows) >= block:
                     visits.flush()
                 arrive = env._now  # the node's own queue starts past the exchange
@@ -271,13 +271,13 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 if start > arrive:
                     slots.book(start, end, train.counted)
                     yield end if end < inf else env.event()  # inf: closed for good
-                elif queue and queue[0][0] <= arrive:
+                elif urgent or (hours and hours[0] <= arrive):
                     # a server at once, but it goes on after the events due now, as a granted
                     # request would; only then is it struck off the trains bound here
                     slots.book(start, end, False)
                     yield arrive
                     slots.strike(train.counted)
-                    if busy > 0 or (queue and queue[0][0] <= arrive):
+                    if busy > 0 or urgent or (hours and hours[0] <= arrive):
                         yield end
                 else:
                     slots.book(start, end, train.counted)
@@ -285,9 +285,9 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                         yield end
                 slots.release()
                 end = env._now
-            rows.append(
-                pack(res, prev, nxt, number, cargo, arrive, start, end, busy, teu, tonnes, True)
-            )
+            add(leg.node_where)
+            add(hours_of(arrive, start, end, busy))
+            add(own)
             if len(rows) >= block:
                 visits.flush()
             if leg.next_name is None:
@@ -314,7 +314,7 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
         if leg.next_has_yard:
             train.at = (sec.resource, ia, ib, arrive, inf, 0.0, False)
             next_yard = w.yard(leg.next_name, leg.name)
-            if (queue and queue[0][0] <= arrive) or not next_yard.take_free():
+            if urgent or (hours and hours[0] <= arrive) or not next_yard.take_free():
                 yield next_yard.request()
         ready = env._now
         gate = sec.gate
@@ -325,14 +325,14 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
                 ticket = gate.park(leg.direction)
                 yield ticket
                 entry, gap = env._now, ticket.value
-            elif queue and queue[0][0] <= ready:
+            elif urgent or (hours and hours[0] <= ready):
                 yield ready
         else:
             entry, gap = gate.admit(ready, leg.direction, train.counted)
             train.at = (sec.resource, ia, ib, arrive, entry, gap, False)
             if entry == inf:
                 yield env.event()  # the line never reopens: the train waits past the horizon
-            if entry > ready or (queue and queue[0][0] <= ready):
+            if entry > ready or urgent or (hours and hours[0] <= ready):
                 yield ready + (entry - ready)
         if yard is not None:
             yard.release()
@@ -342,11 +342,9 @@ def journey(w: World, train: Train, yard, handle_first: bool) -> Light:
         if sec.noise is not None:
             running *= sec.noise()
         yield env._now + running
-        rows.append(
-            pack(
-                sec.resource, ia, ib, number, cargo, arrive, entry, env._now, gap, teu, tonnes, True
-            )
-        )
+        add(leg.section_where)
+        add(hours_of(arrive, entry, env._now, gap))
+        add(own)
         if len(rows) >= block:
             visits.flush()
         yard = next_yard

@@ -8,7 +8,9 @@ two scenarios run with one seed share the random numbers of every source they ha
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -77,23 +79,20 @@ def mean_of(dist: Distribution) -> float:
     raise TypeError(f"unknown distribution {dist!r}")  # pragma: no cover
 
 
-class Sampler:
-    """Serves single draws of one distribution from one stream, drawn in blocks for speed.
+Draw = Callable[[], float]
+"""One draw of a distribution (see `sampler`)."""
 
-    A block is kept as a list of Python floats: the same values, and cheaper to serve one by one
-    than numpy scalars.
+
+def sampler(dist: Distribution, rng: np.random.Generator) -> Draw:
+    """Single draws of one distribution from one stream, drawn BLOCK at a time.
+
+    The blocks are lists of Python floats (the same values, and cheaper to serve one by one
+    than numpy scalars), served by a C iterator: a draw costs no Python call. A block is drawn
+    when the first value of it is asked for, as before every block.
     """
 
-    def __init__(self, dist: Distribution, rng: np.random.Generator) -> None:
-        self._dist = dist
-        self._rng = rng
-        self._buf: list[float] = []
-        self._i = 0
+    def blocks() -> Iterator[list[float]]:
+        while True:
+            yield np.asarray(draw(dist, rng, BLOCK), dtype=float).tolist()
 
-    def __call__(self) -> float:
-        i = self._i
-        if i >= len(self._buf):
-            self._buf = np.asarray(draw(self._dist, self._rng, BLOCK), dtype=float).tolist()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
+    return itertools.chain.from_iterable(blocks()).__next__

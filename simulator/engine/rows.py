@@ -29,42 +29,58 @@ def row_format(dtypes: dict[str, Any]) -> tuple[struct.Struct, np.dtype]:
     return fmt, packed
 
 
+VISIT_PARTS = (("resource", "prev", "next"), ("arrive_h", "start_h", "end_h", "busy_h"))
+"""A visit row is packed in three parts: where (the same for every train on a leg, packed
+once), the hours, and the train's own columns (the rest, packed once per train)."""
+
+
 @dataclass
 class RowBuffer(Columns):
-    """Columns that take rows packed as bytes (`pack(*values)`, in column order) and copy them
-    into the arrays a block at a time.
+    """Columns that take rows packed as bytes and copy them into the arrays a block at a time.
 
+    A row is appended as the bytes of its parts, one after the other (`parts` names the columns
+    of each; the columns left over make the last part), each packed by `packs[i](*values)`.
     Writing one visit into eleven numpy arrays cost more than the train's SimPy events; a row
     packed as the columns' binary values, read a block at a time by numpy, gives the same
-    values for a fraction of the cost of converting a tuple of Python numbers.
+    values for a fraction of the cost of converting a tuple of Python numbers. Parts that stay
+    the same for many rows are packed once and appended again.
     """
 
+    parts: tuple[tuple[str, ...], ...] = ()
     rows: list[bytes] = field(default_factory=list)
     # where rows go instead of the columns, a block at a time (a RecordSink's `visits`)
     sink: Callable[[dict[str, np.ndarray]], None] | None = None
-    pack: Callable[..., bytes] = field(init=False, repr=False)
+    packs: tuple[Callable[..., bytes], ...] = field(init=False, repr=False)
+    block: int = field(init=False, repr=False)  # pending byte strings that make a block
+    _parts: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     _packed: np.dtype = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        super().__post_init__()
-        fmt, self._packed = row_format(self.dtypes)
-        self.pack = fmt.pack
+        named = {c for part in self.parts for c in part}
+        self._parts = (*self.parts, tuple(c for c in self.dtypes if c not in named))
+        formats = [row_format({c: self.dtypes[c] for c in part}) for part in self._parts]
+        self.packs = tuple(fmt.pack for fmt, _ in formats)
+        order = [c for part in self._parts for c in part]
+        self._packed = np.dtype([(c, np.dtype(self.dtypes[c]).newbyteorder("<")) for c in order])
+        self.block = len(self._parts) * ROW_BLOCK
+
+    def add(self, *values: float) -> None:
+        """Append one row, its values in column order (for the rare rows: open visits, ships)."""
+        by_name = dict(zip(self.dtypes, values, strict=True))
+        for pack, part in zip(self.packs, self._parts, strict=True):
+            self.rows.append(pack(*(by_name[c] for c in part)))
+        if len(self.rows) >= self.block:
+            self.flush()
 
     def flush(self) -> None:
         """Copy the pending rows into the columns (or hand them to the sink)."""
         if self.rows:
             table = np.frombuffer(b"".join(self.rows), dtype=self._packed)
             self.rows.clear()
-            block = {k: table[k].astype(t) for k, t in self.dtypes.items()}
             if self.sink is not None:
-                self.sink(block)
-            else:
-                self.extend(**block)
-
-    def append(self, **values: float) -> None:
-        """Add one row by column name (after the pending ones)."""
-        self.flush()
-        super().append(**values)
+                self.sink({k: table[k].astype(t) for k, t in self.dtypes.items()})
+            else:  # views of the block's bytes: the columns are joined (copied) when frozen
+                self.extend(**{k: table[k] for k in self.dtypes})
 
     def freeze(self) -> dict[str, np.ndarray]:
         """Trimmed, read-only copies of the columns, pending rows included."""
@@ -128,11 +144,7 @@ VisitLog = Callable[[int, int, int, float, float, float, float], None]
 
 
 def visit_log(visits: RowBuffer, train: int, cargo: int, teu: float, tonnes: float) -> VisitLog:
-    """A recorder of one train's visits, with the train's own columns filled in once.
-
-    It appends straight to the buffer's pending rows: this runs for every visit of every train.
-    """
-    rows, flush, pack = visits.rows, visits.flush, visits.pack
+    """A recorder of one train's visits (ships unloading), with its own columns filled in."""
 
     def visit(
         resource: int,
@@ -143,23 +155,9 @@ def visit_log(visits: RowBuffer, train: int, cargo: int, teu: float, tonnes: flo
         end_h: float,
         busy_h: float,
     ) -> None:
-        rows.append(
-            pack(
-                resource,
-                from_node,
-                to_node,
-                train,
-                cargo,
-                arrive_h,
-                start_h,
-                end_h,
-                busy_h,
-                teu,
-                tonnes,
-                True,
-            )
-        )
-        if len(rows) >= ROW_BLOCK:
-            flush()
+        visits.add(
+            resource, from_node, to_node, train, cargo, arrive_h, start_h, end_h, busy_h, teu,
+            tonnes, True,
+        )  # fmt: skip
 
     return visit

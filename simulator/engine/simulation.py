@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import simpy
 
 from simulator.engine.capacity import (
     integrate_years,
@@ -20,13 +19,14 @@ from simulator.engine.capacity import (
     rounded_slots,
     section_capacities,
 )
+from simulator.engine.clock import Clock
 from simulator.engine.delivery import year_end_tally
 from simulator.engine.dispatch import pipeline_days
 from simulator.engine.facilities import FifoSlots, Gate, Slots
 from simulator.engine.processes import origin_formation
-from simulator.engine.randomness import Sampler, stream
+from simulator.engine.randomness import sampler, stream
 from simulator.engine.routing import epoch_chooser, setup_choosers
-from simulator.engine.rows import LotRows, RowBuffer
+from simulator.engine.rows import VISIT_PARTS, LotRows, RowBuffer
 from simulator.engine.ships import ship_arrivals
 from simulator.engine.single_track import section_gate
 from simulator.engine.stepping import run_until, start
@@ -53,7 +53,7 @@ __all__ = ["ProgressFn", "build_world", "run_until", "simulate", "start_processe
 
 def build_world(scenario: Scenario, replication: int) -> tuple[World, list[ResourceInfo]]:
     """Facilities, flows and record buffers for one replication (nothing runs yet)."""
-    env = simpy.Environment()
+    env = Clock()
     cal = Calendar(scenario.start_date, scenario.horizon_years)
     resources: list[ResourceInfo] = []
 
@@ -69,10 +69,10 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
         st = NodeState(node, cap, add(node.id, "node", node.kind, node.corridor or ""))
         if node.handling is not None and cap.slots is not None:
             st.slots = FifoSlots(env, cap.slots)
-            st.handling = Sampler(
+            st.handling = sampler(
                 node.handling.handling_hours, stream(seed, replication, f"handling/{node.id}")
             )
-            st.bulk_handling = Sampler(
+            st.bulk_handling = sampler(
                 node.handling.bulk_handling_hours or node.handling.handling_hours,
                 stream(seed, replication, f"handling-bulk/{node.id}"),
             )
@@ -93,7 +93,7 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
         if sec.running_cv > 0:
             from simulator.scenario.distributions import Lognormal
 
-            noise = Sampler(
+            noise = sampler(
                 Lognormal(dist="lognormal", mean=1.0, cv=sec.running_cv),
                 stream(seed, replication, f"running/{sec.key}"),
             )
@@ -128,7 +128,7 @@ def build_world(scenario: Scenario, replication: int) -> tuple[World, list[Resou
         flows=flows,
         train_types={(t.cargo, t.gauge_mm): t for t in scenario.train_types},
         yards={},
-        visits=RowBuffer(VISIT_COLUMNS),
+        visits=RowBuffer(VISIT_COLUMNS, parts=VISIT_PARTS),
         lots=LotRows(LOT_COLUMNS),
     )
     return world, resources

@@ -4,13 +4,12 @@ straight from its queue.
 A `simpy.Process` costs an event to start, one to end, a Timeout object per wait and a general
 resume on each; a train's journey needs none of that. A journey yields the hour at which it
 wakes next (one queue entry, placed as `env.timeout` would place it: that hour, normal
-priority, the next event id) or a SimPy event to wait for (a slot request). It starts with an
-urgent entry at the current instant, as a process does. Nothing waits for a light process to end, so
-it ends without an event. Every entry has the time, priority and event id a SimPy event would
-have had, so the order of everything is as with SimPy processes. The loop steps a light
-process's wake-up itself, without the callback an event needs.
-
-Reads SimPy's queue, clock and event counter (`_queue`, `_now`, `_eid`), unchanged since SimPy 4.
+priority, after everything queued before) or a SimPy event to wait for (a slot request). It
+starts with an urgent entry at the current instant, as a process does. Nothing waits for a
+light process to end, so it ends without an event. Every entry takes the place a SimPy event
+would have had in the queue (see clock.py), so the order of everything is as with SimPy
+processes. The loop steps a light process's wake-up itself, without the callback an event
+needs.
 """
 
 from __future__ import annotations
@@ -21,7 +20,8 @@ from contextlib import contextmanager
 from heapq import heappop, heappush
 
 import simpy
-from simpy.events import NORMAL, URGENT
+
+from simulator.engine.clock import Clock, Tie, join, push, untie
 
 CHUNK_HOURS = 24.0 * 30
 
@@ -33,12 +33,11 @@ wake at that hour, and start that new light process right after (see `wait`)."""
 class Runner:
     """Steps one light process; it is its own entry in the event queue (as an event would be)."""
 
-    __slots__ = ("callbacks", "_ok", "_value", "send", "queue", "eid")
+    __slots__ = ("callbacks", "_ok", "_value", "send", "clock")
 
-    def __init__(self, queue: list, eid: Iterator[int], gen: Light) -> None:
+    def __init__(self, clock: Clock, gen: Light) -> None:
         self.send = gen.send
-        self.queue = queue  # SimPy's event queue and event id counter
-        self.eid = eid
+        self.clock = clock
         self.callbacks: tuple | None = None
         self._ok = True  # read by the event loop: a wake-up never fails
         self._value = None
@@ -56,7 +55,7 @@ def step(runner: Runner) -> None:
         return
     if target.__class__ is float:
         runner.callbacks = _STEP
-        heappush(runner.queue, (target, NORMAL, next(runner.eid), runner))
+        push(runner.clock, target, runner)
     else:
         wait(runner, target)
 
@@ -74,11 +73,14 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
     if target.__class__ is tuple:
         hour, then = target
         runner.callbacks = _STEP
-        heappush(runner.queue, (float(hour), NORMAL, next(runner.eid), runner))
-        step(Runner(runner.queue, runner.eid, then))
+        push(runner.clock, float(hour), runner)
+        step(Runner(runner.clock, then))
         return
     if target.__class__ is FirstOf or target.__class__ is Parked:
         target.wake(runner)
+        return
+    if target.__class__ is Signal and target.callbacks is not None:
+        target.callbacks.append(runner.on_event)
         return
     while isinstance(target, simpy.Event):
         if target.callbacks is not None:
@@ -92,7 +94,7 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
             wait(runner, target)
             return
     runner.callbacks = _STEP
-    heappush(runner.queue, (float(target), NORMAL, next(runner.eid), runner))
+    push(runner.clock, float(target), runner)
 
 
 _STEP = (step,)
@@ -124,7 +126,41 @@ class FirstOf:
         runner, self.runner = self.runner, None
         if runner is not None:  # the first to fire: queue the wake-up, as the condition's own
             runner.callbacks = _STEP
-            heappush(runner.queue, (event.env._now, NORMAL, next(runner.eid), runner))
+            push(runner.clock, runner.clock._now, runner)
+
+
+class Signal:
+    """What a SimPy event does for a light process that waits for another to set it (lots
+    added to a pool), without the event: `succeed` queues it at this instant, as
+    `Event.succeed` queues an event, and when the loop reaches it, it calls back whatever
+    waits on it (a process resumes at once, as it would on the event; a `FirstOf` queues it).
+    """
+
+    __slots__ = ("callbacks", "_ok", "_value", "clock", "triggered")
+
+    def __init__(self, clock: Clock) -> None:
+        self.callbacks: list | None = []
+        self._ok = True  # read by the event loop
+        self._value = None
+        self.clock = clock
+        self.triggered = False
+
+    def succeed(self) -> None:
+        """Set it: queued now, after what is queued at this instant already."""
+        self.triggered = True
+        push(self.clock, self.clock._now, self)
+
+
+class Alarm(Signal):
+    """What `env.timeout(delay)` does inside a `FirstOf`, without the event: queued at once, at
+    now + delay, and calling back what waits on it when the loop reaches it."""
+
+    __slots__ = ()
+
+    def __init__(self, clock: Clock, delay: float) -> None:
+        super().__init__(clock)
+        self.triggered = True
+        push(clock, clock._now + delay, self)
 
 
 class Parked:
@@ -146,16 +182,16 @@ class Parked:
         step(self.runner)
 
 
-def start(env: simpy.Environment, gen: Light) -> None:
-    """Start a light process at this instant, where `env.process` would start it."""
-    runner = Runner(env._queue, env._eid, gen)
+def start(env: Clock, gen: Light) -> None:
+    """Start a light process at this instant, where `env.process` would start it (urgent)."""
+    runner = Runner(env, gen)
     runner.callbacks = _STEP
-    heappush(runner.queue, (env._now, URGENT, next(runner.eid), runner))
+    env.urgent.append(runner)
 
 
-def run_now(env: simpy.Environment, gen: Light) -> None:
+def run_now(env: Clock, gen: Light) -> None:
     """Continue a light process at once, as `yield from` inside a running process would."""
-    step(Runner(env._queue, env._eid, gen))
+    step(Runner(env, gen))
 
 
 @contextmanager
@@ -182,7 +218,7 @@ def raise_failure(event: simpy.Event) -> None:
 
 
 def run_until(
-    env: simpy.Environment,
+    env: Clock,
     horizon: float,
     progress: Callable[[float], None] | None,
     each_chunk: Callable[[float], None] | None = None,
@@ -192,24 +228,36 @@ def run_until(
     processed."""
     events = 0
     t = 0.0
-    queue = env._queue  # SimPy's own step, inline: this loop runs for every event
-    eid = env._eid
+    hours, due, urgent = env.hours, env.due, env.urgent  # the Clock's own pop, inline
+    setdefault = due.setdefault
     with collector_paused():
         while t < horizon:
             t = min(horizon, t + CHUNK_HOURS)
-            while queue and queue[0][0] < t:
-                env._now, _, _, event = heappop(queue)
+            while True:
+                if urgent:
+                    event = urgent.popleft()
+                elif hours and hours[0] < t:
+                    env._now = now = heappop(hours)
+                    event = due.pop(now)
+                    if event.__class__ is Tie:
+                        event = untie(env, now, event)
+                else:
+                    break
                 events += 1
                 if event.__class__ is Runner:  # a light process's wake-up: `step`, inline
                     try:
                         target = event.send(None)
                     except StopIteration:
                         continue
-                    if target.__class__ is float:
-                        heappush(queue, (target, NORMAL, next(eid), event))
+                    if target.__class__ is float:  # `push`, inline
+                        other = setdefault(target, event)
+                        if other is event:
+                            heappush(hours, target)
+                        else:
+                            join(env, target, other, event)
                     elif target.__class__ is tuple:  # (hour, new process): see `wait`
-                        heappush(queue, (float(target[0]), NORMAL, next(eid), event))
-                        step(Runner(queue, eid, target[1]))
+                        push(env, float(target[0]), event)
+                        step(Runner(env, target[1]))
                     else:
                         wait(event, target)
                     continue

@@ -19,7 +19,7 @@ import simpy
 from simulator.engine.capacity import NodeCapacity, SectionCapacity
 from simulator.engine.facilities import FifoSlots, Gate, Slots
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
-from simulator.engine.randomness import Sampler
+from simulator.engine.randomness import Draw
 from simulator.engine.rows import LotRows, RowBuffer
 from simulator.engine.single_track import SingleTrack
 from simulator.engine.timeline import Cursor
@@ -85,7 +85,7 @@ class SectionState:
     capacity: SectionCapacity
     gate: Gate | SingleTrack  # SingleTrack where the section has one track on some date
     resource: int
-    noise: Sampler | None
+    noise: Draw | None
     fixed_kmh: float | None = field(init=False)  # the speed when it never changes
     speed_at: Callable[[float], float] = field(init=False)  # capacity.km_per_hour.at, cheaper
 
@@ -103,8 +103,8 @@ class NodeState:
     capacity: NodeCapacity
     resource: int
     slots: FifoSlots | None = None
-    handling: Sampler | None = None
-    bulk_handling: Sampler | None = None
+    handling: Draw | None = None
+    bulk_handling: Draw | None = None
     exchange: Gate | None = None  # one gate for both ways, or heading to the first gauge
     exchange_back: Gate | None = None  # heading to the second gauge, at a gauge change
     exchange_resource: int = -1
@@ -140,7 +140,7 @@ class Pool:
     train_type: TrainType
     handle_first: bool
     buffer: LotBuffer = field(default_factory=LotBuffer)
-    added: simpy.Event | None = None
+    added: Any = None  # set when lots are added (a stepping.Signal), while formation waits
     chooser: Any = None  # a routing.Chooser when trains formed here are counted or held
 
 
@@ -196,8 +196,7 @@ class World:
         self.visits.flush()
         self.lots.flush()
         if self.lots.size:
-            self.sink.lots({k: a[: self.lots.size].copy() for k, a in self.lots.data.items()})
-            self.lots.size = 0
+            self.sink.lots(self.lots.take())
         first_open = next(iter(self.live), self.next_train + 1)  # live is in train order
         self.sink.settled(
             min([self.env.now, *self.unloading]),
@@ -267,22 +266,10 @@ class World:
             start = min(start, horizon_h)  # handling booked to start later has not started
             busy = min(busy, max(0.0, horizon_h - start))
             cargo = 0 if train.flow.flow.cargo == "container" else 1
-            self.visits.rows.append(
-                self.visits.pack(
-                    resource,
-                    prev,
-                    nxt,
-                    train.number,
-                    cargo,
-                    arrive,
-                    start,
-                    horizon_h,
-                    busy,
-                    train.teu,
-                    train.tonnes,
-                    False,
-                )
-            )
+            self.visits.add(
+                resource, prev, nxt, train.number, cargo, arrive, start, horizon_h, busy,
+                train.teu, train.tonnes, False,
+            )  # fmt: skip
 
     @functools.cached_property
     def month_starts(self) -> np.ndarray:

@@ -151,35 +151,36 @@ class RunResult:
 
 @dataclass
 class Columns:
-    """Growable columnar buffer: appends cost amortised O(1), frozen into plain numpy arrays."""
+    """Columnar buffer filled many rows at a time, frozen into plain numpy arrays.
+
+    The blocks are kept as they come and joined once, when frozen: each row is copied once.
+    (Growing one array by doubling copied rows again and again, into fresh memory each time.)
+    """
 
     dtypes: dict[str, Any]
     size: int = 0
-    data: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.data = {k: np.empty(1024, dtype=t) for k, t in self.dtypes.items()}
+    blocks: list[dict[str, np.ndarray]] = field(default_factory=list)
 
     def extend(self, **values: np.ndarray) -> None:
-        """Add many rows at once (all arrays of one length)."""
+        """Add many rows at once (all arrays of one length; kept, not copied, when their
+        dtypes are the columns' own: pass arrays nobody changes afterwards)."""
         n = len(next(iter(values.values())))
-        need = self.size + n
-        cap = len(next(iter(self.data.values())))
-        if need > cap:  # grow by doubling; only the rows held are copied (np.resize would
-            new_cap = max(need, 2 * cap)  # also fill the new room, touching all its memory)
-            for k, arr in self.data.items():
-                grown = np.empty(new_cap, dtype=arr.dtype)
-                grown[: self.size] = arr[: self.size]
-                self.data[k] = grown
-        for k, v in values.items():
-            self.data[k][self.size : need] = v
-        self.size = need
+        if n:
+            self.blocks.append({k: np.asarray(values[k], dtype=t) for k, t in self.dtypes.items()})
+            self.size += n
+
+    def take(self) -> dict[str, np.ndarray]:
+        """The rows so far, joined, leaving the buffer empty."""
+        out = {
+            k: np.concatenate([b[k] for b in self.blocks]) if self.blocks else np.empty(0, t)
+            for k, t in self.dtypes.items()
+        }
+        self.blocks, self.size = [], 0
+        return out
 
     def freeze(self) -> dict[str, np.ndarray]:
-        """Trimmed, read-only copies of the columns."""
-        out = {}
-        for k, arr in self.data.items():
-            a = arr[: self.size].copy()
+        """The rows, joined into read-only arrays (the buffer is left empty)."""
+        out = self.take()
+        for a in out.values():
             a.flags.writeable = False
-            out[k] = a
         return out

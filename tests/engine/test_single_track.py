@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import simpy
 
+from simulator.engine.clock import Clock
 from simulator.engine.simulation import simulate
 from simulator.engine.single_track import SingleTrack
 from simulator.engine.stepping import run_until, start
@@ -32,7 +32,7 @@ def entries(track: SingleTrack, arrivals: list[tuple[str, float, int]]) -> dict[
 
 
 def one_track(rate: StepFunction, tracks: StepFunction | None = None) -> SingleTrack:
-    return SingleTrack(simpy.Environment(), rate, tracks or StepFunction.constant(1.0))
+    return SingleTrack(Clock(), rate, tracks or StepFunction.constant(1.0))
 
 
 def test_the_other_side_goes_next_when_both_wait():

@@ -1,0 +1,70 @@
+"""The engine's buffers: pools of lots (FIFO across batches) and record rows packed in parts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.engine.lots import Batch, LotBuffer
+from simulator.engine.rows import VISIT_PARTS, RowBuffer
+from simulator.records.results import VISIT_COLUMNS, Columns
+
+
+def batch(released: list[float], wait: list[float]) -> Batch:
+    return Batch(np.array(released), np.array(wait))
+
+
+def test_a_pool_gives_the_oldest_lots_first_across_batches_with_their_waits_grown():
+    pool = LotBuffer()
+    pool.add(batch([1.0, 2.0, 3.0], [0.5, 0.5, 0.5]), 10.0)
+    pool.add(batch([4.0, 5.0], [1.0, 2.0]), 12.0)
+    assert len(pool) == 5 and pool.oldest_ready() == 10.0
+    first = pool.take(2, 20.0)  # within the first batch
+    assert first.released_h.tolist() == [1.0, 2.0]
+    assert first.wait_h.tolist() == [10.5, 10.5]  # 0.5 + (20 - 10)
+    both = pool.take(2, 30.0)  # the rest of the first batch and one of the second
+    assert both.released_h.tolist() == [3.0, 4.0]
+    assert both.wait_h.tolist() == [20.5, 19.0]  # ready at 10 and at 12
+    assert len(pool) == 1 and pool.oldest_ready() == 12.0
+    pool.add(batch([], []), 40.0)  # nothing arrives: nothing changes
+    last = pool.take(1, 30.0)
+    assert last.released_h.tolist() == [5.0] and last.wait_h.tolist() == [20.0]
+    assert len(pool) == 0
+
+
+def test_a_taken_lot_is_its_own_array_for_the_train():
+    """A train's waits grow in place when it is held; the pool's later lots must not change."""
+    pool = LotBuffer()
+    pool.add(batch([1.0, 2.0, 3.0, 4.0], [0.0] * 4), 0.0)
+    taken = pool.take(2, 5.0)
+    taken.wait_h += 100.0
+    assert pool.take(2, 5.0).wait_h.tolist() == [5.0, 5.0]
+
+
+def test_rows_packed_in_parts_come_back_as_their_columns():
+    rows = RowBuffer(VISIT_COLUMNS, parts=VISIT_PARTS)
+    where, hours, own = rows.packs
+    train = own(7, 1, 0.0, 4000.0, True)
+    rows.rows += [where(3, 1, 2), hours(1.0, 1.5, 3.5, 2.0), train]
+    rows.add(4, 2, -1, 8, 0, 2.0, 2.0, 5.0, 0.25, 100.0, 1100.0, False)  # column order
+    got = rows.freeze()
+    assert got["resource"].tolist() == [3, 4] and got["next"].tolist() == [2, -1]
+    assert got["train"].tolist() == [7, 8] and got["cargo"].tolist() == [1, 0]
+    assert got["start_h"].tolist() == [1.5, 2.0] and got["busy_h"].tolist() == [2.0, 0.25]
+    assert got["tonnes"].tolist() == [4000.0, 1100.0] and got["teu"].tolist() == [0.0, 100.0]
+    assert got["completed"].tolist() == [True, False]
+    assert {k: a.dtype for k, a in got.items()} == {
+        k: np.dtype(t) for k, t in VISIT_COLUMNS.items()
+    }
+    assert all(not a.flags.writeable for a in got.values())
+
+
+def test_columns_join_their_blocks_in_order():
+    cols = Columns({"a": np.int32, "b": np.float32})
+    cols.extend(a=np.array([1, 2]), b=np.array([0.5, 1.5]))
+    cols.extend(a=np.array([], dtype=np.int64), b=np.array([]))
+    cols.extend(a=np.array([3]), b=np.array([2.5]))
+    assert cols.size == 3
+    got = cols.freeze()
+    assert got["a"].tolist() == [1, 2, 3] and got["a"].dtype == np.int32
+    assert got["b"].tolist() == [0.5, 1.5, 2.5] and got["b"].dtype == np.float32
+    assert Columns({"a": np.int32}).freeze()["a"].dtype == np.int32  # empty: typed
