@@ -178,8 +178,12 @@ class SingleTrack:
                 for d in (1, -1):
                     if waiting[d] and self._ready(d, now) == now:
                         self._wake(d, now)
-            sides = tuple(d for d in (1, -1) if waiting[d])
-            due = self._next_turn(now, sides) if sides else math.inf
+            if waiting[1]:  # the sides with trains waiting (constant tuples: no new object)
+                due = self._next_turn(now, (1, -1) if waiting[-1] else (1,))
+            elif waiting[-1]:
+                due = self._next_turn(now, (-1,))
+            else:
+                due = math.inf
             self._wake_at = due
             if due == math.inf:
                 return  # none waiting, or closed for good: they wait past the horizon
