@@ -13,7 +13,8 @@ from heapq import heappop
 import numpy as np
 import simpy
 
-from simulator.engine.stepping import CHUNK_HOURS, collector_paused, raise_failure
+from simulator.engine.clock import raise_failure
+from simulator.engine.stepping import CHUNK_HOURS, collector_paused
 
 Plan = list[tuple[simpy.Resource | None, float]]
 

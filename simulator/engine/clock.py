@@ -93,9 +93,14 @@ class Clock(simpy.Environment):
             self.schedule(entry, URGENT - 1)
             raise
         if not entry._ok and not hasattr(entry, "_defused"):
-            exc = type(entry._value)(*entry._value.args)
-            exc.__cause__ = entry._value
-            raise exc
+            raise_failure(entry)
+
+
+def raise_failure(event: simpy.Event) -> None:
+    """Raise a failed event's exception nobody handled, as SimPy's own step does."""
+    exc = type(event._value)(*event._value.args)
+    exc.__cause__ = event._value
+    raise exc
 
 
 def push(clock: Clock, hour: float, entry: object) -> None:

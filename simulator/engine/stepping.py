@@ -21,7 +21,7 @@ from heapq import heappop, heappush
 
 import simpy
 
-from simulator.engine.clock import Clock, Tie, join, push, untie
+from simulator.engine.clock import Clock, Tie, join, push, raise_failure, untie
 
 CHUNK_HOURS = 24.0 * 30
 
@@ -79,10 +79,7 @@ def wait(runner: Runner, target: float | simpy.Event | tuple[float, Light]) -> N
     if target.__class__ is FirstOf or target.__class__ is Parked:
         target.wake(runner)
         return
-    if target.__class__ is Signal and target.callbacks is not None:
-        target.callbacks.append(runner.on_event)
-        return
-    while isinstance(target, simpy.Event):
+    while isinstance(target, (simpy.Event, Signal)):
         if target.callbacks is not None:
             target.callbacks.append(runner.on_event)
             return
@@ -208,13 +205,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def raise_failure(event: simpy.Event) -> None:
-    """Raise a failed event's exception nobody handled, as SimPy's own step does."""
-    exc = type(event._value)(*event._value.args)
-    exc.__cause__ = event._value
-    raise exc
 
 
 def run_until(

@@ -112,3 +112,19 @@ def test_light_waits_keep_the_order_of_the_simpy_events_they_stand_for():
     set_at = {hour for hour, name in expected if name in "ab"}
     woken = [hour for hour, name in expected if name.startswith("waiter")]
     assert any(h in set_at for h in woken) and any(h not in set_at for h in woken)  # both ways
+
+
+def test_a_light_process_waiting_on_a_signal_already_processed_goes_on_at_once():
+    env = Clock()
+    signal = Signal(env)
+    signal.succeed()
+    log: list[tuple[float, str]] = []
+
+    def late():
+        yield 2.0
+        yield signal  # processed at hour 0: no wait, as with a processed SimPy event
+        log.append((env.now, "went on"))
+
+    start(env, late())
+    run_until(env, 10.0, None)
+    assert log == [(2.0, "went on")]
