@@ -15,7 +15,7 @@ def deliver(w: World, train: Train) -> None:
     lots = train.lots
     fs.delivered_lots += len(lots.released_h)
     w.lots.add(
-        fs.index, lots.released_h, w.env._now, fs.teu_per_lot, fs.tonnes_per_lot, lots.wait_h
+        fs.index, lots.released_h, w.env._now, fs.teu_per_lot, fs.tonnes_per_lot, lots.waits()
     )
     del w.live[train.number]
 

@@ -19,12 +19,37 @@ FRONT_LOTS = 1 << 15
 them; beyond, it keeps later years as counts (see DemandQueue)."""
 
 
-@dataclass(slots=True)
 class Batch:
-    """Lots of one flow travelling together: release hours and formation waits so far."""
+    """Lots of one flow travelling together: release hours and formation waits so far.
 
-    released_h: np.ndarray
-    wait_h: np.ndarray
+    Lots a train takes at their origin have waited from release to the hour it formed
+    (`formed_h`); those waits are worked out when first asked for, or by `LotRows` for a
+    block of delivered trains at once, with the same arithmetic as here.
+    """
+
+    __slots__ = ("released_h", "_wait_h", "formed_h")
+
+    def __init__(
+        self, released_h: np.ndarray, wait_h: np.ndarray | None = None, formed_h: float = 0.0
+    ) -> None:
+        self.released_h = released_h
+        self._wait_h = wait_h  # None: formed_h - released_h, not worked out yet
+        self.formed_h = formed_h
+
+    @property
+    def wait_h(self) -> np.ndarray:
+        """Hours each lot has waited for trains so far."""
+        if self._wait_h is None:
+            self._wait_h = self.formed_h - self.released_h
+        return self._wait_h
+
+    @wait_h.setter
+    def wait_h(self, value: np.ndarray) -> None:
+        self._wait_h = value
+
+    def waits(self) -> np.ndarray | float:
+        """The waits if worked out, else the hour the lots were formed into a train."""
+        return self.formed_h if self._wait_h is None else self._wait_h
 
     def __len__(self) -> int:
         return len(self.released_h)
@@ -177,7 +202,7 @@ class DemandQueue:
         self._head = head = head + count
         if head > 4096 and head > len(self._times) // 2:
             self._times, self._head = self._times[self._head :].copy(), 0
-        return Batch(t, now - t)
+        return Batch(t, None, now)
 
     def _count_by(self, hour: float) -> int:
         """Lots drawn so far, released at or before `hour`, not yet taken."""

@@ -106,9 +106,10 @@ class LotRows(Columns):
         delivered_h: float,
         teu: float,
         tonnes: float,
-        wait_h: np.ndarray,
+        wait_h: np.ndarray | float,
     ) -> None:
-        """Add one train's lots: the same flow, delivery hour and size for each."""
+        """Add one train's lots: the same flow, delivery hour and size for each. `wait_h` is
+        each lot's formation wait, or the hour the train formed (wait: that minus release)."""
         self.trains.append((flow, released_h, delivered_h, teu, tonnes, wait_h))
         self.pending += len(released_h)
         if self.pending >= ROW_BLOCK:
@@ -119,18 +120,26 @@ class LotRows(Columns):
         if not self.trains:
             return
         parts, self.trains, self.pending = self.trains, [], 0
-        counts = [len(p[1]) for p in parts]
-
-        def each(k: int) -> np.ndarray:
-            return np.repeat(np.array([p[k] for p in parts]), counts)
-
+        flows, released, delivered, teus, tonnes, waits = zip(*parts, strict=True)
+        counts = [len(r) for r in released]
+        released_h = np.concatenate(released)
+        given = [k for k, w in enumerate(waits) if type(w) is np.ndarray]
+        if len(given) == len(parts):
+            wait_h = np.concatenate(waits)
+        else:  # formed hour minus release, as Batch.wait_h would work it out
+            formed = [np.nan if type(w) is np.ndarray else w for w in waits]
+            wait_h = np.repeat(np.array(formed, dtype=np.float64), counts) - released_h
+            if given:
+                at = np.cumsum([0, *counts])
+                for k in given:
+                    wait_h[at[k] : at[k + 1]] = waits[k]
         self.extend(
-            flow=each(0),
-            released_h=np.concatenate([p[1] for p in parts]),
-            delivered_h=each(2),
-            teu=each(3),
-            tonnes=each(4),
-            formation_wait_h=np.concatenate([p[5] for p in parts]),
+            flow=np.repeat(np.array(flows), counts),
+            released_h=released_h,
+            delivered_h=np.repeat(np.array(delivered), counts),
+            teu=np.repeat(np.array(teus), counts),
+            tonnes=np.repeat(np.array(tonnes), counts),
+            formation_wait_h=wait_h,
         )
 
     def freeze(self) -> dict[str, np.ndarray]:

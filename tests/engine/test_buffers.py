@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine.lots import Batch, LotBuffer
-from simulator.engine.rows import VISIT_PARTS, RowBuffer
-from simulator.records.results import VISIT_COLUMNS, Columns
+from simulator.engine.lots import Batch, DemandQueue, LotBuffer
+from simulator.engine.rows import VISIT_PARTS, LotRows, RowBuffer
+from simulator.records.results import LOT_COLUMNS, VISIT_COLUMNS, Columns
 
 
 def batch(released: list[float], wait: list[float]) -> Batch:
@@ -38,6 +38,33 @@ def test_a_taken_lot_is_its_own_array_for_the_train():
     taken = pool.take(2, 5.0)
     taken.wait_h += 100.0
     assert pool.take(2, 5.0).wait_h.tolist() == [5.0, 5.0]
+
+
+def test_lots_formed_at_their_origin_wait_from_release_to_formation():
+    """Their waits are worked out late (when asked, or a block of trains at a time when their
+    rows are copied): the values must be those of `formed - released` worked out at once."""
+    year = [(2022, 0.0, 100.0)]
+    queue = DemandQueue(year, 0.0, 100.0, lambda _: np.array([1.0, 2.5, 4.0, 7.25]), len)
+    assert queue.time_of(3) == 7.25  # the year drawn, as formation asks before it takes
+    first, second = queue.take(2, 10.0), queue.take(2, 12.0)
+    assert first.wait_h.tolist() == [9.0, 7.5]
+    second.wait_h += 3.0  # held at the origin: its wait grows in place
+    rows = LotRows(LOT_COLUMNS)
+    other = DemandQueue(year, 0.0, 100.0, lambda _: np.array([0.1, 0.2]), len)
+    assert other.time_of(1) == 0.2
+    late = other.take(2, 0.3)
+    shipped = Batch(np.array([5.0]), np.array([0.0]))
+    for flow, lots in enumerate((first, second, late, shipped)):
+        rows.add(flow, lots.released_h, 20.0, 1.0, 10.0, lots.waits())
+    got = rows.freeze()
+    waits = [9.0, 7.5, 11.0, 7.75, 0.3 - 0.1, 0.3 - 0.2, 0.0]  # as stored (float32)
+    assert got["formation_wait_h"].tolist() == np.array(waits, dtype=np.float32).tolist()
+    assert got["flow"].tolist() == [0, 0, 1, 1, 2, 2, 3]
+    assert got["released_h"].tolist() == [1.0, 2.5, 4.0, 7.25, 0.1, 0.2, 5.0]
+    only_late = LotRows(LOT_COLUMNS)
+    only_late.add(0, late.released_h, 20.0, 1.0, 10.0, late.waits())
+    alone = np.array([0.3 - 0.1, 0.3 - 0.2], dtype=np.float32)
+    assert only_late.freeze()["formation_wait_h"].tolist() == alone.tolist()
 
 
 def test_rows_packed_in_parts_come_back_as_their_columns():
