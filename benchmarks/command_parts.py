@@ -8,6 +8,7 @@ calls each in a fresh interpreter, so one measurement's memory never counts in a
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -33,15 +34,38 @@ def peak_memory(scenario: str, years: int, records: str) -> dict:
     return {"peak_mb": peak / MB, "wall_s": wall}
 
 
+def machine_cpu() -> tuple[float, float] | None:
+    """CPU seconds all processes of the machine have run so far, and seconds stolen from it
+    by its host (a virtual machine's), from /proc/stat; None where there is none."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except (OSError, IndexError):
+        return None
+    ticks = [int(x) for x in fields] + [0] * 8
+    user, nice, system, _, _, irq, softirq, steal = ticks[:8]
+    hz = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / hz, steal / hz
+
+
 def jobs_wall(scenario: str, years: int, replications: int, jobs: int) -> dict:
-    """Wall time of the whole command with `--jobs J`, run directory written (default records)."""
+    """Wall time of the whole command with `--jobs J`, run directory written (default records),
+    and the CPU time the rest of the machine used meanwhile (the goal wants it idle)."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "simulator", "run", scenario, "--years", str(years)]
         cmd += ["--replications", str(replications), "--jobs", str(jobs), "--quiet"]
         cmd += ["--out", str(Path(tmp) / "run")]
+        own = resource.getrusage(resource.RUSAGE_CHILDREN)
+        machine = machine_cpu()
         wall = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - wall
+        machine_after = machine_cpu()
+        own_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"brisim run --jobs {jobs} failed:\n{done.stderr.strip()}")
-    return {"wall_s": wall}
+    cpu = (own_after.ru_utime - own.ru_utime) + (own_after.ru_stime - own.ru_stime)
+    out = {"wall_s": wall, "cpu_s": cpu}
+    if machine is not None and machine_after is not None:
+        out["others_cpu_s"] = max(0.0, machine_after[0] - machine[0] - cpu)
+        out["stolen_s"] = machine_after[1] - machine[1]
+    return out

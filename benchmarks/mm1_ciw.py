@@ -1,6 +1,6 @@
 """One M/M/1 node (or a tandem of them) in brisim and in Ciw: the whole command, CPU and wall time.
 
-Usage: python benchmarks/mm1_ciw.py [--trains 200000] [--stations 1] [--repeat 1]
+Usage: python benchmarks/mm1_ciw.py [--trains 200000] [--stations 1] [--repeat 5]
 Trains arrive as a Poisson stream (one an hour) at a node with one handling slot and exponential
 handling (mean 0.8 h, so rho = 0.8), and with --stations N pass N such nodes in a row; in brisim
 each train also runs a section into, between and out of them and ends at an exit node. Each run is a fresh process (`brisim run ... --records none`, and a
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--trains", type=int, default=200_000, help="trains (customers)")
     p.add_argument("--stations", type=int, default=1, help="M/M/1 nodes in a row (tandem)")
-    p.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest kept")
+    p.add_argument("--repeat", type=int, default=5, help="runs of each; the fastest kept")
     args = p.parse_args(argv)
     try:
         import ciw  # noqa: F401
