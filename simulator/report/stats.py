@@ -5,14 +5,18 @@ Pure functions of arrays, so that report tables can be checked against numbers w
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
 import numpy as np
 
 
+@functools.lru_cache(maxsize=256)
 def t_critical(df: int, confidence: float = 0.95) -> float:
-    """Two-sided Student t critical value: P(|T| <= t) = confidence with `df` degrees of freedom."""
+    """Two-sided Student t critical value: P(|T| <= t) = confidence with `df` degrees of freedom.
+
+    Found by bisection and remembered: a report asks for the same few hundreds of times."""
     if df < 1:
         raise ValueError(f"degrees of freedom must be at least 1, got {df}")
     if not 0.0 < confidence < 1.0:
