@@ -39,7 +39,7 @@ def _number(kind: Callable[[str], float], low: float, high: float) -> Callable[[
 
 PARTS = ("engine", "reference", "memory", "peak", "jobs")
 JOBS_REPLICATIONS = 4
-JOBS_PAIRS = 3  # --jobs 1 and --jobs 2 runs at least, whatever --repeat: the pair is short
+JOBS_PAIRS = 5  # --jobs 1 and --jobs 2 runs at least, whatever --repeat: the pair is short
 
 
 def _years_list(text: str) -> tuple[int, ...]:
