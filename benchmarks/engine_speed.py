@@ -42,6 +42,11 @@ JOBS_REPLICATIONS = 4
 JOBS_PAIRS = 5  # --jobs 1 and --jobs 2 runs at least, whatever --repeat: the pair is short
 
 
+def jobs_pairs(args: argparse.Namespace) -> int:
+    """How many times the --jobs 1 and --jobs 2 runs are made (the fastest of each kept)."""
+    return max(args.repeat, JOBS_PAIRS)
+
+
 def _years_list(text: str) -> tuple[int, ...]:
     """An argparse type: comma-separated whole years from 1 to 100."""
     parse = _number(int, 1, 100)
@@ -143,7 +148,7 @@ def measure(args: argparse.Namespace, data: Path) -> dict[str, dict]:
             out[f"peak {records} {years}"] = child(whole, "peak", "--records", records)
     whole = argparse.Namespace(**{**vars(args), "years": args.jobs_years})
     walls: dict[int, list[dict]] = {1: [], 2: []}
-    for _ in range(max(args.repeat, JOBS_PAIRS)):  # interleaved: a slow spell hits both
+    for _ in range(jobs_pairs(args)):  # interleaved: a slow spell hits both
         for jobs in (1, 2):
             walls[jobs].append(child(whole, "jobs", "--jobs", str(jobs)))
     for jobs, tries in walls.items():
@@ -216,7 +221,7 @@ def report(args: argparse.Namespace, m: dict[str, dict]) -> list[str]:
     out.append(
         f"brisim run {name} --years {args.jobs_years} --replications {JOBS_REPLICATIONS}: "
         f"--jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s, speed-up {one / two:.2f}x "
-        f"(fastest of {max(args.repeat, JOBS_PAIRS)} each)"
+        f"(fastest of {jobs_pairs(args)} each)"
     )
     if all("others_cpu_s" in m[f"jobs {j}"] for j in (1, 2)):
         others = ", ".join(

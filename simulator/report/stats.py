@@ -16,7 +16,7 @@ import numpy as np
 def t_critical(df: int, confidence: float = 0.95) -> float:
     """Two-sided Student t critical value: P(|T| <= t) = confidence with `df` degrees of freedom.
 
-    Found by bisection and remembered: a report asks for the same few hundreds of times."""
+    Found by bisection and remembered: a report asks for the same few values hundreds of times."""
     if df < 1:
         raise ValueError(f"degrees of freedom must be at least 1, got {df}")
     if not 0.0 < confidence < 1.0:
