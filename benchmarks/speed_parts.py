@@ -118,7 +118,7 @@ def reference(data: Path) -> dict:
 def buffer_bytes(world: World) -> int:
     """Bytes of the arrays that hold the visit and lot records so far."""
     cols = (world.visits, world.lots)
-    return sum(a.nbytes for c in cols for block in c.blocks for a in block.values())
+    return sum(a.nbytes for c in cols for a in c.arrays.values())
 
 
 def memory(years: int, scale: float, seed: int) -> dict:

@@ -56,6 +56,7 @@ class RowBuffer(Columns):
     _packed: np.dtype = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         named = {c for part in self.parts for c in part}
         self._parts = (*self.parts, tuple(c for c in self.dtypes if c not in named))
         formats = [row_format({c: self.dtypes[c] for c in part}) for part in self._parts]
@@ -79,7 +80,7 @@ class RowBuffer(Columns):
             self.rows.clear()
             if self.sink is not None:
                 self.sink({k: table[k].astype(t) for k, t in self.dtypes.items()})
-            else:  # views of the block's bytes: the columns are joined (copied) when frozen
+            else:  # copied into the growing columns while the block's bytes are still warm
                 self.extend(**{k: table[k] for k in self.dtypes})
 
     def freeze(self) -> dict[str, np.ndarray]:

@@ -53,6 +53,7 @@ LOT_COLUMNS: dict[str, Any] = {
     "tonnes": np.float32,
     "formation_wait_h": np.float32,
 }
+GROW_FROM_ROWS = 4096  # a new column's first allocation
 RESOURCE_KINDS = ("node", "section", "exchange", "berth")
 
 
@@ -153,29 +154,42 @@ class RunResult:
 class Columns:
     """Columnar buffer filled many rows at a time, frozen into plain numpy arrays.
 
-    The blocks are kept as they come and joined once, when frozen: each row is copied once.
-    (Growing one array by doubling copied rows again and again, into fresh memory each time.)
+    Rows are copied once, into columns that grow in place (`ndarray.resize`: the allocator
+    moves large arrays' pages rather than their bytes) and are trimmed when taken. Keeping the
+    blocks and joining them at the end held every row twice and copied it from memory grown
+    cold; growing by fresh allocations copied rows again and again.
     """
 
     dtypes: dict[str, Any]
     size: int = 0
-    blocks: list[dict[str, np.ndarray]] = field(default_factory=list)
+    arrays: dict[str, np.ndarray] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._empty()
+
+    def _empty(self) -> None:
+        """Fresh, empty columns."""
+        self.arrays = {k: np.empty(0, t) for k, t in self.dtypes.items()}
 
     def extend(self, **values: np.ndarray) -> None:
-        """Add many rows at once (all arrays of one length; kept, not copied, when their
-        dtypes are the columns' own: pass arrays nobody changes afterwards)."""
+        """Add many rows at once (all arrays of one length, cast to the columns' types)."""
         n = len(next(iter(values.values())))
-        if n:
-            self.blocks.append({k: np.asarray(values[k], dtype=t) for k, t in self.dtypes.items()})
-            self.size += n
+        if not n:
+            return
+        start, end = self.size, self.size + n
+        for k, column in self.arrays.items():
+            if end > len(column):  # at least double: each row is moved O(1) times
+                column.resize(max(end, 2 * len(column), GROW_FROM_ROWS), refcheck=False)
+            column[start:end] = values[k]
+        self.size = end
 
     def take(self) -> dict[str, np.ndarray]:
-        """The rows so far, joined, leaving the buffer empty."""
-        out = {
-            k: np.concatenate([b[k] for b in self.blocks]) if self.blocks else np.empty(0, t)
-            for k, t in self.dtypes.items()
-        }
-        self.blocks, self.size = [], 0
+        """The rows so far, trimmed, leaving the buffer empty."""
+        out = self.arrays
+        for column in out.values():  # no view of these exists: they are only written to
+            column.resize(self.size, refcheck=False)
+        self._empty()
+        self.size = 0
         return out
 
     def freeze(self) -> dict[str, np.ndarray]:

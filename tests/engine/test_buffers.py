@@ -6,7 +6,7 @@ import numpy as np
 
 from simulator.engine.lots import Batch, DemandQueue, LotBuffer
 from simulator.engine.rows import VISIT_PARTS, LotRows, RowBuffer
-from simulator.records.results import LOT_COLUMNS, VISIT_COLUMNS, Columns
+from simulator.records.results import GROW_FROM_ROWS, LOT_COLUMNS, VISIT_COLUMNS, Columns
 
 
 def batch(released: list[float], wait: list[float]) -> Batch:
@@ -95,3 +95,16 @@ def test_columns_join_their_blocks_in_order():
     assert got["a"].tolist() == [1, 2, 3] and got["a"].dtype == np.int32
     assert got["b"].tolist() == [0.5, 1.5, 2.5] and got["b"].dtype == np.float32
     assert Columns({"a": np.int32}).freeze()["a"].dtype == np.int32  # empty: typed
+
+
+def test_columns_grow_past_their_first_allocation_and_start_again_when_taken():
+    cols = Columns({"a": np.int64, "b": np.float32})
+    for start in range(0, 3 * GROW_FROM_ROWS + 5, 1000):  # several growths, blocks across them
+        a = np.arange(start, start + 1000)
+        cols.extend(a=a, b=a * 0.5)
+    got = cols.take()
+    assert got["a"].tolist() == list(range(len(got["a"]))) and len(got["a"]) == 13000
+    assert np.array_equal(got["b"], (got["a"] * 0.5).astype(np.float32))
+    assert cols.size == 0 and len(cols.arrays["a"]) == 0
+    cols.extend(a=np.array([7]), b=np.array([1.0]))  # taken arrays stay as they were given
+    assert cols.freeze()["a"].tolist() == [7] and got["a"][:2].tolist() == [0, 1]
