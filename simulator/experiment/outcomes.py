@@ -6,7 +6,8 @@ and the records of the replications that keep them, travel back and stay in memo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,9 @@ class ReplicationOutcome:
     balances: tuple[FlowBalance, ...]
     # the visits and lots files, already written while it ran; `records` has no rows then
     record_files: tuple[str, ...] = ()
+    # the step that completes those files, where it was left to the process collecting the
+    # outcomes (see `with_files`); record_files is empty until then
+    pending_files: Callable[[], list[Path]] | None = None
 
     @property
     def replication(self) -> int:
@@ -58,20 +62,33 @@ def outcome(run: RunResult, horizon_years: int, keep_records: bool) -> Replicati
 
 
 def tables_outcome(
-    run: RunResult, tables: ReplicationTables, files: Sequence[Path] = ()
+    run: RunResult,
+    tables: ReplicationTables,
+    files: Sequence[Path] = (),
+    pending_files: Callable[[], list[Path]] | None = None,
 ) -> ReplicationOutcome:
     """A replication reduced to its tables while it ran; its records not kept, or written to
-    `files` as it ran (then `records` holds the rest of the run, with no visits or lots)."""
+    `files` as it ran, or to be completed by `pending_files` (then `records` holds the rest of
+    the run, with no visits or lots)."""
     return ReplicationOutcome(
         tables=tables,
-        records=compact(run) if files else None,
+        records=compact(run) if files or pending_files is not None else None,
         record_files=tuple(str(f) for f in files),
+        pending_files=pending_files,
         trains=run.trains,
         events=run.events,
         wall_seconds=run.wall_seconds,
         horizon_hours=run.horizon_hours,
         balances=run.balances,
     )
+
+
+def with_files(done: ReplicationOutcome) -> ReplicationOutcome:
+    """The outcome with its record files completed, if a step was left to complete them."""
+    if done.pending_files is None:
+        return done
+    files = done.pending_files()
+    return dataclasses.replace(done, record_files=tuple(str(f) for f in files), pending_files=None)
 
 
 def records_kept(replications: Sequence[int], choice: str) -> list[int]:

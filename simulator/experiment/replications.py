@@ -23,6 +23,7 @@ from simulator.experiment.outcomes import (
     outcome,
     records_kept,
     tables_outcome,
+    with_files,
 )
 from simulator.experiment.workers import start_worker
 from simulator.records.results import RunResult
@@ -94,8 +95,11 @@ def run_outcomes(
     """
     reps = _replication_numbers(scenario, replications)
     keep = frozenset(records_kept(reps, records))
-    task = functools.partial(tabulate, keep=keep, writer=record_writer)
-    return _execute(task, scenario, reps, executor, progress, jobs)
+    # on a local pool, a kept replication's last records file is written by this process,
+    # otherwise idle, while the workers go on: one worker doing it leaves the other idle
+    on_pool = executor is None and jobs > 1 and len(reps) > 1
+    task = functools.partial(tabulate, keep=keep, writer=record_writer, defer_files=on_pool)
+    return _execute(task, scenario, reps, executor, progress, jobs, with_files)
 
 
 def tabulate(
@@ -105,12 +109,14 @@ def tabulate(
     *,
     keep: Collection[int] = (),
     writer: RecordWriter | None = None,
+    defer_files: bool = False,
 ) -> ReplicationOutcome:
     """Simulate one replication and keep its tables, and its records if it is in `keep`.
 
     The tables are reduced a year at a time while it runs (report/online.py), and kept records
     handed to `writer` as they are made, so its memory does not grow with the horizon. Without
-    a writer, kept records are held whole and the tables built from them.
+    a writer, kept records are held whole and the tables built from them. With `defer_files`,
+    the last step of writing them is left in the outcome (`with_files` completes it).
     """
     return_large_blocks()  # a long run's memory follows what it holds (see allocator.py)
     if replication in keep and writer is None:
@@ -127,7 +133,10 @@ def tabulate(
         # the last year's tables before the records file: the two never hold rows at once
         tables = online.tables(run_result)
         trim_heap()
-        files = stream.finish()
+        complete = stream.seal()
+        if defer_files:
+            return tables_outcome(run_result, tables, pending_files=complete)
+        files = complete()
     except BaseException:
         stream.abandon()
         raise
@@ -142,18 +151,20 @@ def _execute(
     executor: Executor | None,
     progress: Progress | None,
     jobs: int,
+    complete: Callable[[Any], Any] | None = None,
 ) -> list[Any]:
-    """Results of task for each replication, in order: on the executor, a local pool, or here."""
+    """Results of task for each replication, in order: on the executor, a local pool, or here.
+    `complete` is applied here to each result from an executor or pool as it comes."""
     if executor is not None:
         futures = _submit(executor, task, scenario, reps)
         try:
-            return _collect(futures, progress)
+            return _collect(futures, progress, complete)
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
     if jobs > 1 and len(reps) > 1:
-        return _on_local_pool(task, scenario, reps, progress, min(jobs, len(reps)))
+        return _on_local_pool(task, scenario, reps, progress, min(jobs, len(reps)), complete)
     return [_serial(task, scenario, rep, progress) for rep in reps]
 
 
@@ -177,21 +188,30 @@ def _submit(executor: Executor, task: Task, scenario: Scenario, reps: list[int])
     return [executor.submit(task, scenario, rep) for rep in reps]
 
 
-def _collect(futures: list[Future], progress: Progress | None) -> list[Any]:
-    """Results in submission order; progress as each replication finishes."""
+def _collect(
+    futures: list[Future], progress: Progress | None, complete: Callable[[Any], Any] | None
+) -> list[Any]:
+    """Results in submission order, each completed as it comes; progress as each finishes."""
+    results: dict[Future, Any] = {}
     for future in as_completed(futures):
         done = future.result()
+        results[future] = done = complete(done) if complete is not None else done
         if progress is not None:
             progress(done.replication, done.horizon_hours)
-    return [future.result() for future in futures]
+    return [results[future] for future in futures]
 
 
 def _on_local_pool(
-    task: Task, scenario: Scenario, reps: list[int], progress: Progress | None, workers: int
+    task: Task,
+    scenario: Scenario,
+    reps: list[int],
+    progress: Progress | None,
+    workers: int,
+    complete: Callable[[Any], Any] | None,
 ) -> list[Any]:
     pool = local_pool(workers)
     try:
-        results = _collect(_submit(pool, task, scenario, reps), progress)
+        results = _collect(_submit(pool, task, scenario, reps), progress, complete)
     except BaseException:
         _stop(pool)
         raise

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -119,6 +120,47 @@ class _GroupedFile:
         self.partial.unlink(missing_ok=True)
 
 
+@dataclass
+class VisitsFile:
+    """The last step of a replication's records: its visits file, made from the temporary file
+    of finished trains' rows with the ships' rows and late trains' rows merged in by train."""
+
+    path: Path
+    shell: RunResult
+    sorted_path: Path | None  # the temporary file; None if no train finished
+    ships: Rows  # in stored order
+    late: Rows  # in stored order
+    lots_path: Path  # the lots file, already complete
+
+    def __call__(self) -> list[Path]:
+        """Write the visits file (and remove the temporary one); returns both files made."""
+        pool = pa.default_memory_pool()  # as RecordStream.begin: hold nothing between groups
+        pa.set_memory_pool(pa.system_memory_pool())
+        visits = _GroupedFile(
+            self.path, functools.partial(visits_table, run=self.shell), VISIT_COLUMNS
+        )
+        try:
+            visits.add(self.ships)
+            late = self.late
+            if self.sorted_path is not None:
+                with pq.ParquetFile(self.sorted_path) as sorted_file:
+                    for group in range(sorted_file.num_row_groups):
+                        if group % TRIM_EVERY_GROUPS == 0:
+                            trim_heap()
+                        part = arrow.plain_columns(sorted_file.read_row_group(group), VISIT_COLUMNS)
+                        cut = int(np.searchsorted(late["train"], part["train"][-1], "right"))
+                        visits.add(_merged(_take(late, slice(0, cut)), part))
+                        late = _take(late, slice(cut, None))
+                self.sorted_path.unlink()
+            visits.add(late)
+            return [visits.close(), self.lots_path]
+        except BaseException:
+            visits.abandon()
+            raise
+        finally:
+            pa.set_memory_pool(pool)
+
+
 class RecordStream:
     """Writes one replication's visits and lots files into `directory` while it runs."""
 
@@ -212,38 +254,31 @@ class RecordStream:
             self.sorted_writer = pq.ParquetWriter(self.sorted_path, table.schema, compression="lz4")
         self.sorted_writer.write_table(table)
 
-    def finish(self) -> list[Path]:
-        """After the run's last rows: write the visits file; returns the two files made."""
+    def seal(self) -> VisitsFile:
+        """After the run's last rows: close the lots file and the temporary file; returns the
+        step that makes the visits file from them (picklable: any process on this disk may run
+        it, e.g. the one making the run directory while its workers go on)."""
         assert self.shell is not None and self.lots_file is not None
         self._write_done(np.inf, None)
         if self.sorted_writer is not None:
             self.sorted_writer.close()
-        shell = self.shell
-        visits = _GroupedFile(
-            self.directory / VISITS_FILE.format(self.replication),
-            lambda rows: visits_table(rows, shell),
-            VISIT_COLUMNS,
-        )
         ships = _concat(self.ships, VISIT_COLUMNS)
-        self.ships = []
-        visits.add(_take(ships, stored_order(ships)))
         late = _concat(self.late, VISIT_COLUMNS)
-        self.late = []
-        late = _take(late, stored_order(late))
-        if self.sorted_writer is not None:
-            with pq.ParquetFile(self.sorted_path) as sorted_file:
-                for group in range(sorted_file.num_row_groups):
-                    if group % TRIM_EVERY_GROUPS == 0:
-                        trim_heap()
-                    part = arrow.plain_columns(sorted_file.read_row_group(group), VISIT_COLUMNS)
-                    cut = int(np.searchsorted(late["train"], part["train"][-1], side="right"))
-                    visits.add(_merged(_take(late, slice(0, cut)), part))
-                    late = _take(late, slice(cut, None))
-            self.sorted_path.unlink()
-        visits.add(late)
-        files = [visits.close(), self.lots_file.close()]
+        self.ships, self.late = [], []
+        lots_path = self.lots_file.close()
         self._restore_pool()
-        return files
+        return VisitsFile(
+            self.directory / VISITS_FILE.format(self.replication),
+            self.shell,
+            self.sorted_path if self.sorted_writer is not None else None,
+            _take(ships, stored_order(ships)),
+            _take(late, stored_order(late)),
+            lots_path,
+        )
+
+    def finish(self) -> list[Path]:
+        """After the run's last rows: write the visits file; returns the two files made."""
+        return self.seal()()
 
     def _restore_pool(self) -> None:
         if self.pool is not None:

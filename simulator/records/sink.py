@@ -48,6 +48,10 @@ class RecordSink(Protocol):
 class StreamingSink(RecordSink, Protocol):
     """A sink that writes the records to files as they come (output/record_stream.py)."""
 
+    def seal(self) -> Callable[[], list[Path]]:
+        """After the run's last rows: close what only this process can; returns the picklable
+        step that completes the files and returns them (here, or elsewhere on the same disk)."""
+
     def finish(self) -> list[Path]:
         """After the run's last rows: complete the files and return them."""
 
