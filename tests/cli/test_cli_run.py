@@ -134,12 +134,20 @@ def test_report_rebuilds_identical_tables_without_simulating(first_run, monkeypa
     assert "dostyk" in capsys.readouterr().out
 
 
-def test_two_jobs_give_the_same_yearly_csv_as_one(first_run, tmp_path):
+def test_two_jobs_give_the_same_yearly_csv_and_records_as_one(first_run, tmp_path):
+    """On a pool the parent writes the kept replication's visits file: the same bytes."""
     out = tmp_path / "parallel"
     code = cli.main(["run", TUTORIAL_FILE, "--replications", "2", "--jobs", "2", "--out", str(out)])
     assert code == 0
     assert filecmp.cmp(out / "yearly.csv", first_run / "yearly.csv", shallow=False)
     assert filecmp.cmp(out / "resources.csv", first_run / "resources.csv", shallow=False)
+    names = sorted(p.name for p in (first_run / "records").iterdir())
+    assert "visits-rep0.parquet" in names and "lots-rep0.parquet" in names
+    assert sorted(p.name for p in (out / "records").iterdir()) == names
+    for name in names:
+        if name.endswith(".parquet"):
+            assert filecmp.cmp(out / "records" / name, first_run / "records" / name, False), name
+    assert hidden(tmp_path) == []  # the spool and its temporary files are gone
 
 
 def test_default_out_is_runs_scenario_name_and_overrides_reach_scenario_yaml(workspace):

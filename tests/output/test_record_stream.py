@@ -3,6 +3,8 @@ byte for byte (that it holds no more rows in a longer run: tests/report/test_onl
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from simulator.engine.simulation import simulate
@@ -58,6 +60,32 @@ def test_streamed_files_equal_those_of_whole_records(
     assert stream.peak_rows < len(run.visits["train"]) / 5
     if stalled_rows == 0:
         assert stream.late == [] and stream.written_up_to == run.trains
+
+
+def test_the_sealed_step_is_picklable_and_writes_the_same_files(tmp_path, monkeypatch):
+    """The visits file can be made by another process (a pool's parent): same bytes, and the
+    temporary file is gone afterwards."""
+    monkeypatch.setattr(record_files, "ROW_GROUP_ROWS", 300)
+    monkeypatch.setattr(record_stream, "ROW_GROUP_ROWS", 300)
+    monkeypatch.setattr(record_stream, "STALLED_ROWS", 0)  # late trains to merge in
+    s = port_and_rail()
+    whole, streamed = tmp_path / "whole", tmp_path / "streamed"
+    whole.mkdir()
+    streamed.mkdir()
+    write_records(whole, compact(simulate(s, 0)))
+    stream = RecordStream(streamed, 0)
+    simulate(s, 0, sink=BothSinks(OnlineTables(s.horizon_years), stream))
+    step = stream.seal()
+    assert sorted(p.name for p in streamed.iterdir()) == [
+        record_stream.SORTED_FILE.format(0),
+        LOTS_FILE.format(0),
+    ]
+    assert len(step.late["train"]) > 0
+    files = pickle.loads(pickle.dumps(step))()
+    assert [p.name for p in files] == [VISITS_FILE.format(0), LOTS_FILE.format(0)]
+    assert sorted(p.name for p in streamed.iterdir()) == sorted(p.name for p in files)
+    for name in (VISITS_FILE.format(0), LOTS_FILE.format(0)):
+        assert (streamed / name).read_bytes() == (whole / name).read_bytes(), name
 
 
 def test_a_failed_run_leaves_no_files(tmp_path):
