@@ -162,6 +162,8 @@ class Columns:
 
     dtypes: dict[str, Any]
     size: int = 0
+    # grown and trimmed in place: keep no view of them (it would point at freed memory once
+    # they move); take() hands them over
     arrays: dict[str, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
