@@ -172,6 +172,7 @@ class Columns:
     def _empty(self) -> None:
         """Fresh, empty columns."""
         self.arrays = {k: np.empty(0, t) for k, t in self.dtypes.items()}
+        self.size = 0
 
     def extend(self, **values: np.ndarray) -> None:
         """Add many rows at once (all arrays of one length, cast to the columns' types)."""
@@ -191,7 +192,6 @@ class Columns:
         for column in out.values():  # no view of these exists: they are only written to
             column.resize(self.size, refcheck=False)
         self._empty()
-        self.size = 0
         return out
 
     def freeze(self) -> dict[str, np.ndarray]:

@@ -52,9 +52,6 @@ class StreamingSink(RecordSink, Protocol):
         """After the run's last rows: close what only this process can; returns the picklable
         step that completes the files and returns them (here, or elsewhere on the same disk)."""
 
-    def finish(self) -> list[Path]:
-        """After the run's last rows: complete the files and return them."""
-
     def abandon(self) -> None:
         """The run failed: remove what was written."""
 
